@@ -1,0 +1,24 @@
+# rectify_strict_warnings(target): warnings are errors in the project's own targets.
+function(rectify_strict_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Werror)
+  set_target_properties(${target} PROPERTIES CXX_EXTENSIONS OFF)
+endfunction()
+
+# The instruction-set variants every test and benchmark is built for: no flags (SSE2),
+# AVX2 with FMA, and AVX-512 (the extensions of this project's machines).
+set(RECTIFY_ARCH_VARIANTS sse2 avx2 avx512)
+set(RECTIFY_ARCH_FLAGS_sse2 "")
+set(RECTIFY_ARCH_FLAGS_avx2 -mavx2 -mfma)
+set(RECTIFY_ARCH_FLAGS_avx512 -mavx512f -mavx512cd -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma)
+
+# rectify_arch_variant(target variant): compiles target for one of RECTIFY_ARCH_VARIANTS.
+function(rectify_arch_variant target variant)
+  target_compile_options(${target} PRIVATE ${RECTIFY_ARCH_FLAGS_${variant}})
+  target_compile_definitions(${target} PRIVATE RECTIFY_ARCH_VARIANT="${variant}")
+  if(variant STREQUAL "avx512" AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU"
+     AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 12.3)
+    # GCC bug 105593: GCC < 12.3 warns that its own _mm512_undefined_* helpers (`__Y = __Y`)
+    # are uninitialized when xsimd's AVX-512 shifts are inlined. Not our code; fixed in 12.3.
+    target_compile_options(${target} PRIVATE -Wno-uninitialized -Wno-maybe-uninitialized)
+  endif()
+endfunction()

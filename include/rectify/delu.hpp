@@ -1,0 +1,108 @@
+// delu: the extended exponential linear unit (2023).
+//
+//   f(x)  = x if x > xc, else (e^(a*x) - 1)/b       f'(x) = 1 if x > xc, else (a/b)*e^(a*x)
+//
+// Parameters: a = 1, b = 2 (both > 0, finite) and xc, where the two pieces meet. By default xc
+// is the positive root of (e^(a*xc) - 1)/b = xc, rounded to the type (1.2564312086261697 for
+// a = 1, b = 2; the seeds print 1.25643); the root exists only when a < b, otherwise pass xc.
+// f'(xc) = (a/b)*e^(a*xc), the x <= xc branch.
+// Types: float, double (float evaluated in double). Edges: NaN -> NaN; f(-inf) = -1/b,
+// f'(-inf) = 0, f(+inf) = +inf, f'(+inf) = 1.
+// Why: e^(a*x) - 1 is expm1, which keeps f's digits near x = 0. a*x is carried as an exact
+// hi + lo: in the left tail f' ~ e^(a*x), and a rounding error e in a*x would become |a*x|*e.
+#pragma once
+
+#include <cmath>
+#include <optional>
+
+#include <xsimd/xsimd.hpp>
+
+#include "detail/activation.hpp"
+#include "detail/double_double.hpp"
+#include "detail/exp.hpp"
+#include "detail/math.hpp"
+#include "detail/params.hpp"
+#include "kernels.hpp"
+
+namespace rectify {
+
+template <class T>
+class delu : public detail::activation<delu<T>, T> {
+ public:
+  explicit delu(T a = T(1), T b = T(2)) : delu(a, b, std::nullopt) {}
+  delu(T a, T b, T xc) : delu(a, b, std::optional<T>(xc)) {}
+
+  T a() const { return a_; }
+  T b() const { return b_; }
+  T xc() const { return xc_; }
+
+  template <class A>
+  xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
+    using B = xsimd::batch<double, A>;
+    const auto y = scaled(x);
+    // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1.
+    const B em = detail::expm1(y.hi);
+    const B expm1_y = xsimd::fma(em + B(1), y.lo, em);
+    return xsimd::select(x > B(double(xc_)), x, expm1_y / B(double(b_)));
+  }
+  template <class A>
+  xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
+    using B = xsimd::batch<double, A>;
+    const auto y = scaled(x);
+    const B slope = detail::exp_dd(y.hi, y.lo) * B(double(a_)) / B(double(b_));
+    return xsimd::select(x > B(double(xc_)), B(1), slope);
+  }
+
+ private:
+  delu(T a, T b, std::optional<T> xc)
+      : a_(detail::require_positive("delu", "a", a)),
+        b_(detail::require_positive("delu", "b", b)),
+        xc_(xc ? detail::require_finite("delu", "xc", *xc) : solve_xc(a_, b_)),
+        x_limit_(1000.0 / double(a_)) {}
+
+  // The positive root of g(t) = (e^(a t) - 1)/b - t. g(0) = 0, g'(0) = a/b - 1 < 0 and g is
+  // convex, so the root is unique; Newton's method started right of it (where g > 0) descends
+  // to it monotonically. Solved in long double, then the candidates around the rounded root are
+  // compared so that xc is the value of T nearest the root.
+  static T solve_xc(T a, T b) {
+    if (!(a < b)) {
+      detail::fail(detail::describe("delu", "xc", "(not given)",
+                                    "the default xc exists only when a < b; pass xc explicitly"));
+    }
+    using L = long double;
+    const L al = a, bl = b;
+    auto g = [&](L t) { return std::expm1(al * t) / bl - t; };
+    L t = 1;
+    while (g(t) <= 0)
+      t *= 2;
+    for (int i = 0; i < 200; ++i) {
+      const L next = t - g(t) / (al * std::exp(al * t) / bl - 1);
+      if (!(next < t))
+        break;
+      t = next;
+    }
+    T best = static_cast<T>(t);
+    for (T candidate : {std::nextafter(best, T(0)), std::nextafter(best, T(10))}) {
+      if (std::fabs(L(candidate) - t) < std::fabs(L(best) - t))
+        best = candidate;
+    }
+    return best;
+  }
+
+  // a*x as an exact hi + lo, x clamped to where f and f' have saturated (a*|x| <= 1000).
+  template <class A>
+  detail::double_double<xsimd::batch<double, A>> scaled(const xsimd::batch<double, A>& x) const {
+    using B = xsimd::batch<double, A>;
+    const B clamped = detail::clamp_keep_nan(x, -x_limit_, x_limit_);
+    if (a_ == T(1))
+      return {clamped, B(0)};
+    return detail::two_prod(B(double(a_)), clamped);
+  }
+
+  T a_;
+  T b_;
+  T xc_;
+  double x_limit_;
+};
+
+}  // namespace rectify

@@ -1,0 +1,89 @@
+// The one loop behind every span kernel. It walks n elements in batches of the arch's width;
+// the last partial batch is copied into a zero-padded buffer, computed by the same batch code
+// and copied back, so an element's bits never depend on its position, the span's length or
+// its alignment. All inputs of a batch are loaded before any output is stored, which is what
+// makes exact in-place use (output == input) safe.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <xsimd/xsimd.hpp>
+
+#include "error.hpp"
+
+namespace rectify::detail {
+
+// op(batch...) takes one batch per input and returns std::array<batch, NO>.
+template <class A, class T, std::size_t NI, std::size_t NO, class Op>
+void for_each_batch(std::size_t n, const std::array<const T*, NI>& in,
+                    const std::array<T*, NO>& out, Op&& op) {
+  using B = xsimd::batch<T, A>;
+  constexpr std::size_t width = B::size;
+  auto run = [&op]<std::size_t... I>(const std::array<B, NI>& x, std::index_sequence<I...>) {
+    return op(x[I]...);
+  };
+  std::size_t i = 0;
+  for (; i + width <= n; i += width) {
+    std::array<B, NI> x;
+    for (std::size_t k = 0; k < NI; ++k)
+      x[k] = B::load_unaligned(in[k] + i);
+    std::array<B, NO> y = run(x, std::make_index_sequence<NI>{});
+    for (std::size_t k = 0; k < NO; ++k)
+      y[k].store_unaligned(out[k] + i);
+  }
+  if (i == n)
+    return;
+  const std::size_t rest = n - i;
+  std::array<B, NI> x;
+  for (std::size_t k = 0; k < NI; ++k) {
+    alignas(A::alignment()) std::array<T, width> lanes{};
+    for (std::size_t j = 0; j < rest; ++j)
+      lanes[j] = in[k][i + j];
+    x[k] = B::load_aligned(lanes.data());
+  }
+  std::array<B, NO> y = run(x, std::make_index_sequence<NI>{});
+  for (std::size_t k = 0; k < NO; ++k) {
+    alignas(A::alignment()) std::array<T, width> lanes;
+    y[k].store_aligned(lanes.data());
+    for (std::size_t j = 0; j < rest; ++j)
+      out[k][i + j] = lanes[j];
+  }
+}
+
+// Argument checks of the span kernels.
+inline void require_size(std::string_view kernel, std::string_view name, std::size_t size,
+                         std::size_t expected) {
+  if (size != expected) {
+    fail(std::string(kernel) + ": " + std::string(name) + " has " + std::to_string(size) +
+         " elements, expected " + std::to_string(expected));
+  }
+}
+
+// An output may be exactly an input (in place) or disjoint from it; anything in between would
+// read values the loop has already overwritten.
+template <class T>
+void require_no_partial_overlap(std::string_view kernel, std::string_view out_name,
+                                std::span<const T> out, std::string_view in_name,
+                                std::span<const T> in) {
+  if (out.empty() || in.empty())
+    return;
+  const auto* out_begin = out.data();
+  const auto* in_begin = in.data();
+  const bool disjoint = std::less_equal<>{}(out_begin + out.size(), in_begin) ||
+                        std::less_equal<>{}(in_begin + in.size(), out_begin);
+  const bool same = out_begin == in_begin && out.size() == in.size();
+  if (!disjoint && !same) {
+    fail(std::string(kernel) + ": " + std::string(out_name) + " (" + std::to_string(out.size()) +
+         " elements) partly overlaps " + std::string(in_name) + " (" + std::to_string(in.size()) +
+         " elements); outputs must be the same memory as an input "
+         "or not overlap it");
+  }
+}
+
+}  // namespace rectify::detail
