@@ -1,0 +1,253 @@
+/*
+ * rectify::detail::exp, exp_dd, expm1 -- lane-wise double-precision e^x kernels on xsimd.
+ *
+ *   exp(x)         e^x        max error MEASURED_EXP ULP over all doubles (tools/accuracy)
+ *   exp_dd(hi, lo) e^(hi+lo)  max error MEASURED_EXPDD ULP, lo folded into the reduced argument
+ *   expm1(x)       e^x - 1    max error MEASURED_EXPM1 ULP over all doubles
+ *
+ * Range / edges: results in the subnormal range (x in [-745.13, -708.4]) are rounded once, not
+ * flushed; x > 709.78 gives +inf; exp(-inf) = 0, exp(+inf) = inf; expm1(-inf) = -1,
+ * expm1(+inf) = inf, expm1(x) = x for |x| < 2^-54 (keeps -0 and subnormals exact); NaN -> NaN.
+ * exp_dd: lo must be finite when hi is finite; when |hi| is huge or infinite lo is ignored, so
+ * the NaN produced by splitting inf*inf with an fma does not leak into the limit.
+ *
+ * Method: k = round(x / ln2), r = x - k ln2 (Cody-Waite, 42-bit ln2_hi), e^r = 1 + r + r^2 q(r)
+ * with a degree-12 minimax polynomial, 1 + r summed exactly (Fast2Sum), result scaled by 2^k
+ * in two exact-or-once-rounded steps (a rare, lane-uniform branch re-rounds subnormal results
+ * once). All constants: tools/sollya/exp.sollya.
+ */
+#pragma once
+
+#include <cstdint>
+#include <type_traits>
+#include <xsimd/xsimd.hpp>
+
+namespace rectify::detail {
+
+namespace exp_impl {
+
+// True when A has a hardware fused multiply-add.
+template <class A>
+inline constexpr bool native_fma =
+    std::is_base_of_v<xsimd::avx512f, A> || std::is_base_of_v<xsimd::fma3<xsimd::avx2>, A> ||
+    std::is_base_of_v<xsimd::fma3<xsimd::avx>, A> ||
+    std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, A> || std::is_base_of_v<xsimd::fma4, A>;
+
+// x * y + z with one rounding whenever the hardware can. xsimd 8.1.0 has no AVX-512 fma kernel:
+// its generic x*y+z is only fused if the compiler contracts it (g++ does, clang++ does not), and
+// the exact-product and exact-reduction steps below rely on the single rounding.
+template <class A>
+inline xsimd::batch<double, A> fma(const xsimd::batch<double, A>& x,
+                                   const xsimd::batch<double, A>& y,
+                                   const xsimd::batch<double, A>& z) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    return _mm512_fmadd_pd(x, y, z);
+  } else {
+    return xsimd::fma(x, y, z);
+  }
+}
+template <class A>
+inline xsimd::batch<double, A> fms(const xsimd::batch<double, A>& x,
+                                   const xsimd::batch<double, A>& y,
+                                   const xsimd::batch<double, A>& z) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    return _mm512_fmsub_pd(x, y, z);
+  } else {
+    return xsimd::fms(x, y, z);
+  }
+}
+template <class A>
+inline xsimd::batch<double, A> fnma(const xsimd::batch<double, A>& x,
+                                    const xsimd::batch<double, A>& y,
+                                    const xsimd::batch<double, A>& z) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+    return _mm512_fnmadd_pd(x, y, z);
+  } else {
+    return xsimd::fnma(x, y, z);
+  }
+}
+
+// a * b = hi + lo exactly (barring under/overflow).
+template <class A>
+inline void two_prod(const xsimd::batch<double, A>& a, const xsimd::batch<double, A>& b,
+                     xsimd::batch<double, A>& hi, xsimd::batch<double, A>& lo) {
+  using B = xsimd::batch<double, A>;
+  hi = a * b;
+  if constexpr (native_fma<A>) {
+    lo = exp_impl::fms(a, b, hi);
+  } else {
+    // Veltkamp split into 26-bit halves; valid for |a|, |b| < 2^996.
+    const B split(0x1p27 + 1.0);
+    const B ta = a * split;
+    const B a_hi = ta - (ta - a);
+    const B a_lo = a - a_hi;
+    const B tb = b * split;
+    const B b_hi = tb - (tb - b);
+    const B b_lo = b - b_hi;
+    lo = ((a_hi * b_hi - hi) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 reports _mm512_undefined_* inside the AVX-512 shift intrinsics as uninitialized
+// (GCC PR 105593); the value is never used, so silence it for this one helper only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+template <class A>
+inline xsimd::batch<double, A> bits_shl52(const xsimd::batch<double, A>& v) {
+  using U = xsimd::batch<std::uint64_t, A>;
+  return xsimd::bitwise_cast<xsimd::batch<double, A>>(xsimd::bitwise_cast<U>(v) << 52);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+// Clamp with compare+select: NaN stays NaN, and unlike xsimd::min/max on AVX-512 it does not
+// trip the same g++ 12 false positive.
+template <class A>
+inline xsimd::batch<double, A> clamp(const xsimd::batch<double, A>& x, double lo, double hi) {
+  using B = xsimd::batch<double, A>;
+  const B y = xsimd::select(x < B(lo), B(lo), x);
+  return xsimd::select(y > B(hi), B(hi), y);
+}
+
+// e^(x + lo) = (p_hi + p_lo) * s1 * s2, where p_hi + p_lo ~ e^r to ~2^-62 relative and
+// s1 * s2 = 2^k. s1 * s2 is split so that both factors are normal doubles for every k in
+// [-1077, 1025]: the product with s1 is exact and only the multiplication by s2 rounds.
+template <class A>
+struct parts {
+  xsimd::batch<double, A> p_hi, p_lo, s1, s2;
+  // e^r - 1 = r + tail (tail rounded once); used by expm1 when k = 0.
+  xsimd::batch<double, A> r, tail;
+};
+
+// xc must be clamped to [-746, 710] (so k fits the exponent trick below); lo finite and tiny
+// (|lo| <= 2^-30): it is the low part of the argument xc + lo.
+template <class A>
+inline parts<A> reduce(const xsimd::batch<double, A>& xc, const xsimd::batch<double, A>& lo) {
+  using B = xsimd::batch<double, A>;
+  // Constants from tools/sollya/exp.sollya.
+  const B log2e(0x1.71547652b82fep0);
+  const B ln2_hi(0x1.62e42fefa38p-1);  // 42 bits: k * ln2_hi exact for |k| < 2^11
+  const B ln2_lo(0x1.ef35793c7673p-45);
+  // 1.5 * 2^52: adding it rounds to an integer and leaves k in the low mantissa bits.
+  const B shifter(0x1.8p52);
+
+  const B ks = exp_impl::fma(xc, log2e, shifter);
+  const B kd = ks - shifter;  // k as an exact double
+  // r_hi is exact (exact product, Sterbenz subtraction), so the only rounding in the reduced
+  // argument is r = r_hi + r_lo, whose error d is recovered with Fast2Sum and re-added below.
+  const B r_hi = exp_impl::fnma(kd, ln2_hi, xc);
+  const B r_lo = exp_impl::fnma(kd, ln2_lo, lo);
+  const B r = r_hi + r_lo;
+  const B d = (r_hi - r) + r_lo;
+
+  // q(r) = c3 + c4 r + ... + c12 r^9, Estrin-style to shorten the dependency chain.
+  const B r2 = r * r;
+  const B r4 = r2 * r2;
+  const B a0 = exp_impl::fma(B(0x1.555555555554ap-5), r, B(0x1.5555555555559p-3));
+  const B a1 = exp_impl::fma(B(0x1.6c16c16c1c0d2p-10), r, B(0x1.111111110f656p-7));
+  const B a2 = exp_impl::fma(B(0x1.a01a01872c083p-16), r, B(0x1.a01a01b0024c7p-13));
+  const B a3 = exp_impl::fma(B(0x1.27e521cd60ce3p-22), r, B(0x1.71ddf81468985p-19));
+  const B a4 = exp_impl::fma(B(0x1.1f0418f5ab0acp-29), r, B(0x1.af5f20389306ap-26));
+  const B b0 = exp_impl::fma(a1, r2, a0);
+  const B b1 = exp_impl::fma(a3, r2, a2);
+  const B q = exp_impl::fma(exp_impl::fma(a4, r4, b1), r4, b0);
+  // r^2/2 exactly: r2 + r2_lo (r2_lo = 0 without a hardware fma: then it is just less exact).
+  // The small terms: r^3 q, r2_lo/2, and e^(r + d) ~ e^r + d (1 + r) for the rounding of r.
+  const B r2_lo = exp_impl::fms(r, r, r2);
+  const B small = exp_impl::fma(r2 * r, q, exp_impl::fma(B(0.5), r2_lo, exp_impl::fma(d, r, d)));
+
+  parts<A> out;
+  // 1 + r as an exact double-double (Fast2Sum, |r| < 1), then everything below it rounded once.
+  out.p_hi = B(1.0) + r;
+  out.p_lo = exp_impl::fma(B(0.5), r2, ((B(1.0) - out.p_hi) + r) + small);
+  out.r = r;
+  out.tail = exp_impl::fma(B(0.5), r2, small);
+
+  // 2^k = s1 * s2 with s2 = 2^-512 or 2^512. The exponent of s1 is built by integer arithmetic
+  // on the bits of ks: its low 12 bits are (k + bias) mod 4096, and the shift drops the rest.
+  const auto neg = kd < B(0.0);
+  const B ks1 = ks + xsimd::select(neg, B(1023.0 + 512.0), B(1023.0 - 512.0));  // exact
+  out.s1 = bits_shl52(ks1);
+  out.s2 = xsimd::select(neg, B(0x1p-512), B(0x1p512));
+  return out;
+}
+
+// Returns (zh + zl) * s1 * s2 rounded once, also when the result is subnormal.
+template <class A>
+inline xsimd::batch<double, A> finish(const xsimd::batch<double, A>& zh,
+                                      const xsimd::batch<double, A>& zl,
+                                      const xsimd::batch<double, A>& s1,
+                                      const xsimd::batch<double, A>& s2) {
+  using B = xsimd::batch<double, A>;
+  B res = ((zh + zl) * s1) * s2;
+  const auto tiny = res < B(0x1p-1022);
+  if (xsimd::any(tiny)) {
+    // Subnormal result: ((zh + zl) * s1) * s2 would round twice. Scale by 2^1022 instead
+    // (z < 1, exact) and let the addition 1 + z round at the 2^-52 position, which is the
+    // 2^-1074 position after the exact scaling back; so the result is rounded exactly once.
+    const B c(0x1p510);
+    const B zh1 = (zh * s1) * c;
+    const B zl1 = (zl * s1) * c;
+    const B h = B(1.0) + zh1;
+    const B l = ((B(1.0) - h) + zh1) + zl1;
+    const B y = ((h + l) - B(1.0)) * B(0x1p-1022);
+    res = xsimd::select(tiny, y, res);
+  }
+  return res;
+}
+
+}  // namespace exp_impl
+
+template <class A>
+inline xsimd::batch<double, A> exp(const xsimd::batch<double, A>& x) {
+  using B = xsimd::batch<double, A>;
+  // Below -746, e^x < 2^-1076 rounds to 0; above 710 it overflows. Clamping keeps k within the
+  // exponent trick and maps +-inf to the right limits (NaN is restored at the end).
+  const auto p = exp_impl::reduce(exp_impl::clamp(x, -746.0, 710.0), B(0.0));
+  const B res = exp_impl::finish(p.p_hi, p.p_lo, p.s1, p.s2);
+  return xsimd::select(xsimd::isnan(x), x, res);
+}
+
+template <class A>
+inline xsimd::batch<double, A> exp_dd(const xsimd::batch<double, A>& hi,
+                                      const xsimd::batch<double, A>& lo) {
+  using B = xsimd::batch<double, A>;
+  // Outside |hi| < 746 the clamp decides the result; drop lo there (it may be NaN for hi = inf).
+  const B lo_used = xsimd::select(xsimd::abs(hi) < B(746.0), lo, B(0.0));
+  const auto p = exp_impl::reduce(exp_impl::clamp(hi, -746.0, 710.0), lo_used);
+  const B res = exp_impl::finish(p.p_hi, p.p_lo, p.s1, p.s2);
+  return xsimd::select(xsimd::isnan(hi), hi, res);
+}
+
+template <class A>
+inline xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
+  using B = xsimd::batch<double, A>;
+  // Below -40, e^x < 2^-57 and e^x - 1 rounds to -1; the clamp keeps 2^k a normal double.
+  const B xc = exp_impl::clamp(x, -40.0, 710.0);
+  const auto p = exp_impl::reduce(xc, B(0.0));
+  // e^x - 1 = 2^k p_hi - 1 + 2^k p_lo. u = 2^k p_hi is exact, u - 1 is taken as an exact TwoSum
+  // so that the cancellation (k = 0, -1, 1) costs no accuracy, then one final rounding.
+  const B s = p.s1 * p.s2;
+  const B u = s * p.p_hi;
+  const B v = s * p.p_lo;
+  const B w = u - B(1.0);
+  const B bb = w - u;
+  const B err = (u - (w - bb)) + (B(-1.0) - bb);
+  const B res_small = w + (err + v);
+  // For k >= 1023 (x > 709) 2^k p_hi may overflow inside the TwoSum; there the "- 1" is far
+  // below half an ULP, so use the exp formula, which overflows correctly.
+  const B res_large = ((p.p_hi + p.p_lo) * p.s1) * p.s2;
+  B res = xsimd::select(xc > B(709.0), res_large, res_small);
+  // k = 0: e^x - 1 = r + tail directly. Through p_hi + p_lo the low part of 1 + r would be
+  // rounded at the scale of 1 rather than of r (costs up to 1/4 ULP for tiny x).
+  res = xsimd::select(s == B(1.0), p.r + p.tail, res);
+  // |x| < 2^-54: e^x - 1 rounds to x; returning x keeps -0 and subnormal inputs exact.
+  res = xsimd::select(xsimd::abs(x) < B(0x1p-54), x, res);
+  return xsimd::select(xsimd::isnan(x), x, res);
+}
+
+}  // namespace rectify::detail
