@@ -40,16 +40,21 @@ class delu : public detail::activation<delu<T>, T> {
   xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
     using B = xsimd::batch<double, A>;
     const auto y = scaled(x);
-    // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1.
+    // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1. Where
+    // e^(a*x) overflows (only reachable with an explicit xc > 709/a) the quotient is formed as
+    // e^(a*x - ln b) instead, so a large b still gives the finite value it should.
     const B em = detail::expm1(y.hi);
-    const B expm1_y = xsimd::fma(em + B(1), y.lo, em);
-    return xsimd::select(x > B(double(xc_)), x, expm1_y / B(double(b_)));
+    const B expm1_y = xsimd::select(em < B(big_), xsimd::fma(em + B(1), y.lo, em), em);
+    const B quotient = xsimd::select(y.hi > B(700), detail::exp_dd(y.hi - B(log_b_), y.lo),
+                                     expm1_y / B(double(b_)));
+    return xsimd::select(x > B(double(xc_)), x, quotient);
   }
   template <class A>
   xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
     using B = xsimd::batch<double, A>;
     const auto y = scaled(x);
-    const B slope = detail::exp_dd(y.hi, y.lo) * B(double(a_)) / B(double(b_));
+    const B slope = xsimd::select(y.hi > B(700), detail::exp_dd(y.hi + B(log_a_over_b_), y.lo),
+                                  detail::exp_dd(y.hi, y.lo) * B(double(a_)) / B(double(b_)));
     return xsimd::select(x > B(double(xc_)), B(1), slope);
   }
 
@@ -58,7 +63,8 @@ class delu : public detail::activation<delu<T>, T> {
       : a_(detail::require_positive("delu", "a", a)),
         b_(detail::require_positive("delu", "b", b)),
         xc_(xc ? detail::require_finite("delu", "xc", *xc) : solve_xc(a_, b_)),
-        x_limit_(1000.0 / double(a_)) {}
+        log_b_(std::log(double(b_))),
+        log_a_over_b_(std::log(double(a_)) - log_b_) {}
 
   // The positive root of g(t) = (e^(a t) - 1)/b - t. g(0) = 0, g'(0) = a/b - 1 < 0 and g is
   // convex, so the root is unique; Newton's method started right of it (where g > 0) descends
@@ -89,11 +95,12 @@ class delu : public detail::activation<delu<T>, T> {
     return best;
   }
 
-  // a*x as an exact hi + lo, x clamped to where f and f' have saturated (a*|x| <= 1000).
+  // a*x as an exact hi + lo, x clamped to where f and f' have saturated: e^(a*x) is 0 below
+  // a*x = -1000, and above a*x = 1500 e^(a*x)/b overflows whatever the double b.
   template <class A>
   detail::double_double<xsimd::batch<double, A>> scaled(const xsimd::batch<double, A>& x) const {
     using B = xsimd::batch<double, A>;
-    const B clamped = detail::clamp_keep_nan(x, -x_limit_, x_limit_);
+    const B clamped = detail::clamp_keep_nan(x, -1000.0 / double(a_), 1500.0 / double(a_));
     if (a_ == T(1))
       return {clamped, B(0)};
     return detail::two_prod(B(double(a_)), clamped);
@@ -102,7 +109,9 @@ class delu : public detail::activation<delu<T>, T> {
   T a_;
   T b_;
   T xc_;
-  double x_limit_;
+  double log_b_;
+  double log_a_over_b_;
+  static constexpr double big_ = 0x1p1000;
 };
 
 }  // namespace rectify

@@ -18,50 +18,72 @@ struct widened {
   xsimd::batch<double, A> high;  // lanes [n/2, n)
 };
 
+// The portable version goes through memory; the overloads below, for the x86 archs the build
+// enables (xsimd's XSIMD_WITH_* say which), convert in registers.
 template <class A>
 widened<A> widen(const xsimd::batch<float, A>& x) {
   using D = xsimd::batch<double, A>;
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-    __m512 v = x;
-    __m256 lo = _mm512_castps512_ps256(v);
-    __m256 hi = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
-    return {D(_mm512_cvtps_pd(lo)), D(_mm512_cvtps_pd(hi))};
-  } else if constexpr (std::is_base_of_v<xsimd::avx, A>) {
-    __m256 v = x;
-    return {D(_mm256_cvtps_pd(_mm256_castps256_ps128(v))),
-            D(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)))};
-  } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
-    __m128 v = x;
-    return {D(_mm_cvtps_pd(v)), D(_mm_cvtps_pd(_mm_movehl_ps(v, v)))};
-  } else {
-    constexpr std::size_t n = xsimd::batch<float, A>::size;
-    alignas(A::alignment()) std::array<float, n> lanes;
-    x.store_aligned(lanes.data());
-    return {D::load_unaligned(lanes.data()), D::load_unaligned(lanes.data() + n / 2)};
-  }
+  constexpr std::size_t n = xsimd::batch<float, A>::size;
+  alignas(A::alignment()) std::array<float, n> lanes;
+  x.store_aligned(lanes.data());
+  return {D::load_unaligned(lanes.data()), D::load_unaligned(lanes.data() + n / 2)};
 }
 
 // Rounds the two double halves back to one float batch (round to nearest, once).
 template <class A>
 xsimd::batch<float, A> narrow(const widened<A>& w) {
   using F = xsimd::batch<float, A>;
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-    __m256 lo = _mm512_cvtpd_ps(w.low);
-    __m256 hi = _mm512_cvtpd_ps(w.high);
-    return F(_mm512_castpd_ps(
-        _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(lo)), _mm256_castps_pd(hi), 1)));
-  } else if constexpr (std::is_base_of_v<xsimd::avx, A>) {
-    return F(_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(w.low)),
-                                  _mm256_cvtpd_ps(w.high), 1));
-  } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
-    return F(_mm_movelh_ps(_mm_cvtpd_ps(w.low), _mm_cvtpd_ps(w.high)));
-  } else {
-    constexpr std::size_t n = F::size;
-    alignas(A::alignment()) std::array<float, n> lanes;
-    w.low.store_unaligned(lanes.data());
-    w.high.store_unaligned(lanes.data() + n / 2);
-    return F::load_aligned(lanes.data());
-  }
+  constexpr std::size_t n = F::size;
+  alignas(A::alignment()) std::array<float, n> lanes;
+  w.low.store_unaligned(lanes.data());
+  w.high.store_unaligned(lanes.data() + n / 2);
+  return F::load_aligned(lanes.data());
 }
+
+#if XSIMD_WITH_SSE2
+template <class A>
+requires std::is_base_of_v<xsimd::sse2, A> widened<A> widen(const xsimd::batch<float, A>& x) {
+  using D = xsimd::batch<double, A>;
+  __m128 v = x;
+  return {D(_mm_cvtps_pd(v)), D(_mm_cvtps_pd(_mm_movehl_ps(v, v)))};
+}
+template <class A>
+requires std::is_base_of_v<xsimd::sse2, A> xsimd::batch<float, A> narrow(const widened<A>& w) {
+  return xsimd::batch<float, A>(_mm_movelh_ps(_mm_cvtpd_ps(w.low), _mm_cvtpd_ps(w.high)));
+}
+#endif
+
+#if XSIMD_WITH_AVX
+template <class A>
+requires std::is_base_of_v<xsimd::avx, A> widened<A> widen(const xsimd::batch<float, A>& x) {
+  using D = xsimd::batch<double, A>;
+  __m256 v = x;
+  return {D(_mm256_cvtps_pd(_mm256_castps256_ps128(v))),
+          D(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)))};
+}
+template <class A>
+requires std::is_base_of_v<xsimd::avx, A> xsimd::batch<float, A> narrow(const widened<A>& w) {
+  return xsimd::batch<float, A>(_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(w.low)),
+                                                     _mm256_cvtpd_ps(w.high), 1));
+}
+#endif
+
+#if XSIMD_WITH_AVX512F
+template <class A>
+requires std::is_base_of_v<xsimd::avx512f, A> widened<A> widen(const xsimd::batch<float, A>& x) {
+  using D = xsimd::batch<double, A>;
+  __m512 v = x;
+  __m256 low = _mm512_castps512_ps256(v);
+  __m256 high = _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1));
+  return {D(_mm512_cvtps_pd(low)), D(_mm512_cvtps_pd(high))};
+}
+template <class A>
+requires std::is_base_of_v<xsimd::avx512f, A> xsimd::batch<float, A> narrow(const widened<A>& w) {
+  __m256 low = _mm512_cvtpd_ps(w.low);
+  __m256 high = _mm512_cvtpd_ps(w.high);
+  return xsimd::batch<float, A>(_mm512_castpd_ps(_mm512_insertf64x4(
+      _mm512_castpd256_pd512(_mm256_castps_pd(low)), _mm256_castps_pd(high), 1)));
+}
+#endif
 
 }  // namespace rectify::detail
