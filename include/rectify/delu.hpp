@@ -20,6 +20,7 @@
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
 #include "detail/exp.hpp"
+#include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
 #include "kernels.hpp"
@@ -44,7 +45,7 @@ class delu : public detail::activation<delu<T>, T> {
     // e^(a*x) overflows (only reachable with an explicit xc > 709/a) the quotient is formed as
     // e^(a*x - ln b) instead, so a large b still gives the finite value it should.
     const B em = detail::expm1(y.hi);
-    const B expm1_y = xsimd::select(em < B(big_), xsimd::fma(em + B(1), y.lo, em), em);
+    const B expm1_y = xsimd::select(em < B(big_), detail::fma(em + B(1), y.lo, em), em);
     const B quotient = xsimd::select(y.hi > B(700), detail::exp_dd(y.hi - B(log_b_), y.lo),
                                      expm1_y / B(double(b_)));
     return xsimd::select(x > B(double(xc_)), x, quotient);

@@ -21,6 +21,7 @@
 
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
+#include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "detail/normal_cdf.hpp"
 #include "kernels.hpp"
@@ -57,13 +58,13 @@ class gelu : public detail::activation<gelu<T>, T> {
     if (approximation_ == gelu_approximation::none) {
       // Beyond +-40 Phi is 0 or 1 and phi is 0 in double.
       const B c = detail::clamp_keep_nan(x, -40.0, 40.0);
-      return xsimd::fma(c, detail::normal_pdf(c), detail::normal_cdf(c));
+      return detail::fma(c, detail::normal_pdf(c), detail::normal_cdf(c));
     }
     const B c = detail::clamp_keep_nan(x, -30.0, 30.0);
     const auto two_u = tanh_argument(c);
     const auto s = detail::sigmoid(two_u.hi, two_u.lo);
-    const B two_u_slope = B(two_sqrt_2_over_pi_hi) * xsimd::fma(B(3 * kappa_hi) * c, c, B(1));
-    return xsimd::fma(c * two_u_slope * s.positive, s.negative, s.positive);
+    const B two_u_slope = B(two_sqrt_2_over_pi_hi) * detail::fma(B(3 * kappa_hi) * c, c, B(1));
+    return detail::fma(c * two_u_slope * s.positive, s.negative, s.positive);
   }
 
  private:
@@ -85,7 +86,7 @@ class gelu : public detail::activation<gelu<T>, T> {
     const auto w = detail::two_sum(B(1), kx2.hi);
     const B w_lo = w.lo + kx2_lo;
     const auto v = detail::two_prod(x, w.hi);
-    const B v_lo = xsimd::fma(x, w_lo, v.lo);
+    const B v_lo = detail::fma(x, w_lo, v.lo);
     const auto z = detail::two_prod(B(two_sqrt_2_over_pi_hi), v.hi);
     const B z_lo = z.lo + (B(two_sqrt_2_over_pi_hi) * v_lo + B(two_sqrt_2_over_pi_lo) * v.hi);
     return {z.hi, z_lo};

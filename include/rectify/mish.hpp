@@ -17,6 +17,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "kernels.hpp"
 
@@ -38,7 +39,7 @@ class mish : public detail::activation<mish<T>, T> {
     const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
     const auto parts = tanh_softplus(clamped);
     const auto s = detail::sigmoid(clamped).positive;
-    return xsimd::fma(clamped * s, parts.sech2_sp, parts.tanh_sp);
+    return detail::fma(clamped * s, parts.sech2_sp, parts.tanh_sp);
   }
 
  private:
@@ -57,8 +58,8 @@ class mish : public detail::activation<mish<T>, T> {
     const B tanh_neg = n / n2;
     const B sech2_neg = B(4) * (n + B(1)) / (n2 * n2);
     // x > 0
-    const B p = xsimd::fma(B(2), t, B(1));
-    const B q = xsimd::fma(B(2) * t, t, p);
+    const B p = detail::fma(B(2), t, B(1));
+    const B q = detail::fma(B(2) * t, t, p);
     const B tanh_pos = p / q;
     const B r = t * (B(1) + t) / q;
     const B sech2_pos = B(4) * r * r;

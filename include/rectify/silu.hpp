@@ -13,6 +13,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "kernels.hpp"
 
@@ -33,7 +34,7 @@ class silu : public detail::activation<silu<T>, T> {
     // Beyond +-800, sigma is exactly 0 or 1 in double and f' has saturated to 0 or 1.
     const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
     const auto s = detail::sigmoid(clamped);
-    return xsimd::fma(clamped * s.positive, s.negative, s.positive);
+    return detail::fma(clamped * s.positive, s.negative, s.positive);
   }
 };
 

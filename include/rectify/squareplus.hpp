@@ -15,6 +15,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/fma.hpp"
 #include "detail/params.hpp"
 #include "kernels.hpp"
 
@@ -49,7 +50,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     using B = xsimd::batch<double, A>;
     const B ax = xsimd::abs(x);
     const B b = B(double(b_));
-    const B near = xsimd::sqrt(xsimd::fma(x, x, b));
+    const B near = xsimd::sqrt(detail::fma(x, x, b));
     const B far = ax * xsimd::sqrt(B(1) + (b / ax) / ax);
     return xsimd::select(ax > B(0x1p500), far, near);
   }

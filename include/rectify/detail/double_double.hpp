@@ -4,19 +4,11 @@
 // t's rounding error in lo removes that amplification.
 #pragma once
 
-#include <type_traits>
-
 #include <xsimd/xsimd.hpp>
 
-namespace rectify::detail {
+#include "fma.hpp"
 
-// True when xsimd::fma on arch A is a fused multiply-add (one rounding). On plain SSE/AVX
-// xsimd emulates it as a*b + c, which is not exact enough for two_prod.
-template <class A>
-inline constexpr bool has_fused_fma =
-    std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, A> ||
-    std::is_base_of_v<xsimd::fma3<xsimd::avx>, A> ||
-    std::is_base_of_v<xsimd::fma3<xsimd::avx2>, A> || std::is_base_of_v<xsimd::avx512f, A>;
+namespace rectify::detail {
 
 template <class B>
 struct double_double {
@@ -31,7 +23,7 @@ double_double<xsimd::batch<double, A>> two_prod(const xsimd::batch<double, A>& a
   using B = xsimd::batch<double, A>;
   B hi = a * b;
   if constexpr (has_fused_fma<A>) {
-    return {hi, xsimd::fms(a, b, hi)};
+    return {hi, detail::fms(a, b, hi)};
   } else {
     // Dekker's product: split each factor into 26-bit halves (Veltkamp), whose partial
     // products are exact in double. The split constant is 2^27 + 1.
