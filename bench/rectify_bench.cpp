@@ -14,7 +14,10 @@
 //   --rectify_mode=quick  what tools/bench tabulates: float at 16384 and 262144 against every
 //                         peer, rectify and the copy bound at 16777216, double against the
 //                         plain loop at 16384, and the subnormal cases.
+//   --rectify_check       first checks that every peer computes the same function as rectify
+//                         (same formula, same parameters), and fails if one does not.
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -279,6 +282,56 @@ void register_type(const std::vector<implementation<T>>& impls, const plan& p) {
   }
 }
 
+// A benchmark compares like with like only if each peer computes rectify's function with
+// rectify's parameters. Not an accuracy test: the tolerance (relative to |y| + 1) is loose enough
+// for fast-math and approximate peers, and far tighter than a wrong alpha or formula.
+template <class T>
+int check_peers(const std::vector<implementation<T>>& impls) {
+  const T tolerance = std::is_same_v<T, float> ? T(1e-4) : T(1e-9);
+  const kernel_table<T>& reference = impls.front().table;  // rectify
+  const std::size_t n = 1000;                              // not a multiple of any width
+  int failures = 0;
+  for (const function_info& f : functions()) {
+    const kernels<T>* r = find(reference, f.name);
+    if (r == nullptr)
+      continue;
+    const std::vector<T>& x = uniform_input<T>(n, -8.0, 8.0, 1);
+    const std::vector<T>& dy = uniform_input<T>(f.outputs * n, -1.0, 1.0, 2);
+    for (direction dir : directions) {
+      const std::size_t size = dir == direction::backward ? n : f.outputs * n;
+      auto run = [&](const kernels<T>& k, std::vector<T>& out) {
+        out.assign(size, T(0));
+        if (dir == direction::forward)
+          k.forward(x.data(), out.data(), n);
+        else if (dir == direction::derivative)
+          k.derivative(x.data(), out.data(), n);
+        else
+          k.backward(x.data(), dy.data(), out.data(), n);
+      };
+      std::vector<T> want, got;
+      run(*r, want);
+      for (const implementation<T>& impl : impls) {
+        const kernels<T>* k = find(impl.table, f.name);
+        if (&impl == &impls.front() || k == nullptr || !has(*k, dir))
+          continue;
+        run(*k, got);
+        for (std::size_t i = 0; i < size; ++i) {
+          if (std::abs(got[i] - want[i]) <= tolerance * (std::abs(want[i]) + T(1)))
+            continue;
+          std::fprintf(
+              stderr,
+              "rectify_bench: %s/%s/%s/%s differs from rectify: x = %.9g, got %.9g, rectify %.9g\n",
+              f.name.c_str(), name_of(dir), type_name<T>(), impl.name.c_str(), double(x[i % n]),
+              double(got[i]), double(want[i]));
+          ++failures;
+          break;
+        }
+      }
+    }
+  }
+  return failures;
+}
+
 void register_subnormal(const kernel_table<float>& rectify) {
   for (const function_info& f : functions()) {
     const kernels<float>* k = find(rectify, f.name);
@@ -325,10 +378,13 @@ std::vector<implementation<T>> implementations([[maybe_unused]] std::vector<std:
 int main(int argc, char** argv) {
   using namespace rectify_bench;
   plan p;
+  bool check = false;
   std::vector<char*> args;
   for (int i = 0; i < argc; ++i) {
     const std::string_view a = argv[i];
-    if (a == "--rectify_mode=quick") {
+    if (a == "--rectify_check") {
+      check = true;
+    } else if (a == "--rectify_mode=quick") {
       p.full = false;
     } else if (a == "--rectify_mode=full") {
       p.full = true;
@@ -363,6 +419,14 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "rectify_bench: columns found: %s\n", found_list.c_str());
   std::fprintf(stderr, "rectify_bench: columns missing: %s\n",
                missing_list.empty() ? "none" : missing_list.c_str());
+
+  if (check) {
+    const int failures = check_peers(float_impls) + check_peers(double_impls);
+    std::fprintf(stderr, "rectify_bench: peers checked against rectify, %d mismatch(es)\n",
+                 failures);
+    if (failures != 0)
+      return 1;
+  }
 
   benchmark::Initialize(&args_count, args.data());
   if (benchmark::ReportUnrecognizedArguments(args_count, args.data()))
