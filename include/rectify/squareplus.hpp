@@ -6,15 +6,19 @@
 // Types: float, double (float evaluated in double). Edges: NaN -> NaN; f(-inf) = 0,
 // f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1.
 // Why: with s = sqrt(x^2 + b), x + s cancels for x << 0 (squareplus(-1e30) would be 0). Since
-// (s - |x|)(s + |x|) = b, both f and f' follow from one well-conditioned quotient
-//   r = (b/2)/(s + |x|):     f  = x + r   (x > 0)   or  r   (x <= 0)
-//   w = r/s:                 f' = 1 - w   (x > 0)   or  w   (x <= 0)
-// For |x| > 2^500, x^2 would overflow: s = |x|*sqrt(1 + (b/x)/x) instead.
+// (s - |x|)(s + |x|) = b, f and f' follow from quotients that never cancel:
+//   r = (b/2)/(s + |x|):          f  = x + r   (x > 0)   or  r   (x <= 0)
+//   w = (b/2)/((s + |x|) s):      f' = 1 - w   (x > 0)   or  w   (x <= 0)
+// s, s + |x| and (s + |x|) s are carried as hi + lo sums (x^2 + b exactly, one Newton step for
+// the square root), so each quotient is rounded about once; in plain double s enters twice and
+// f' lost up to 4 ULP. Where |x| > 2^500, x^2 would overflow: there s = |x| sqrt(1 + (b/x)/x),
+// and the sums are formed at half scale so that s + |x| cannot overflow near DBL_MAX.
 #pragma once
 
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/double_double.hpp"
 #include "detail/fma.hpp"
 #include "detail/params.hpp"
 #include "kernels.hpp"
@@ -31,35 +35,60 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   template <class A>
   xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
     using B = xsimd::batch<double, A>;
-    const B r = quotient(x);
-    return xsimd::select(x > B(0), x + r, r);
+    const auto q = quotients(x);
+    return xsimd::select(x > B(0), x + q.r, q.r);
   }
   template <class A>
   xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
     using B = xsimd::batch<double, A>;
-    const B s = root(x);
-    // At b = 0 and x = 0, s = 0: w is then 0 (f'(0) = 0, relu's convention), not 0/0.
-    const B w = xsimd::select(s == B(0), B(0), quotient(x) / s);
-    return xsimd::select(x > B(0), B(1) - w, w);
+    const auto q = quotients(x);
+    return xsimd::select(x > B(0), B(1) - q.w, q.w);
   }
 
  private:
-  // s = sqrt(x^2 + b)
+  template <class B>
+  struct quotient_pair {
+    B r;  // (b/2)/(s + |x|) = f(-|x|)
+    B w;  // (b/2)/((s + |x|) s) = f'(-|x|)
+  };
+
   template <class A>
-  xsimd::batch<double, A> root(const xsimd::batch<double, A>& x) const {
+  quotient_pair<xsimd::batch<double, A>> quotients(const xsimd::batch<double, A>& x) const {
     using B = xsimd::batch<double, A>;
+    if (b_ == T(0)) {
+      // relu: both quotients are 0 (f'(0) = 0 by relu's convention), NaN for NaN.
+      const B zero = xsimd::select(xsimd::isnan(x), x, B(0));
+      return {zero, zero};
+    }
     const B ax = xsimd::abs(x);
     const B b = B(double(b_));
-    const B near = xsimd::sqrt(detail::fma(x, x, b));
-    const B far = ax * xsimd::sqrt(B(1) + (b / ax) / ax);
-    return xsimd::select(ax > B(0x1p500), far, near);
-  }
-  // r = (b/2)/(s + |x|) = s - |x| over 2, without the cancellation; 0 when b = 0.
-  template <class A>
-  xsimd::batch<double, A> quotient(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
-    const B denominator = root(x) + xsimd::abs(x);
-    return xsimd::select(denominator == B(0), B(0), B(0.5 * double(b_)) / denominator);
+    const B half_b = B(0.5 * double(b_));
+
+    // |x| <= 2^500: v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo.
+    const auto square = detail::two_prod(x, x);
+    const auto v = detail::two_sum(square.hi, b);
+    const B v_lo = v.lo + square.lo;
+    const B s_hi = xsimd::sqrt(v.hi);
+    const auto s_sq = detail::two_prod(s_hi, s_hi);  // v.hi - s_sq.hi is exact (Sterbenz)
+    const B s_lo = ((v.hi - s_sq.hi) - s_sq.lo + v_lo) / (B(2) * s_hi);
+    // d = s + |x| and p = d*s as hi + lo; r and w divide by them with a first-order correction.
+    const auto d = detail::two_sum(s_hi, ax);
+    const B d_lo = d.lo + s_lo;
+    const auto p = detail::two_prod(d.hi, s_hi);
+    const B p_lo = p.lo + detail::fma(d.hi, s_lo, d_lo * s_hi);
+    const B r0 = half_b / d.hi;
+    const B r_near = detail::fnma(r0, d_lo / d.hi, r0);
+    const B w0 = half_b / p.hi;
+    const B w_near = detail::fnma(w0, p_lo / p.hi, w0);
+
+    // |x| > 2^500, at half scale: h = s/2, e = (s + |x|)/2.
+    const B h = B(0.5) * ax * xsimd::sqrt(B(1) + (b / ax) / ax);
+    const B e = h + B(0.5) * ax;
+    const B r_far = (B(0.5) * half_b) / e;
+    const B w_far = (B(0.5) * r_far) / h;
+
+    const auto far = ax > B(0x1p500);
+    return {xsimd::select(far, r_far, r_near), xsimd::select(far, w_far, w_near)};
   }
   T b_;
 };
