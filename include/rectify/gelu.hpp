@@ -49,7 +49,10 @@ class gelu : public detail::activation<gelu<T>, T> {
     // Beyond +-30 sigma(2u) is exactly 0 or 1 in double.
     const B low = detail::clamp_keep_nan(x, -30.0, 1e308);
     const auto two_u = tanh_argument(detail::clamp_keep_nan(x, -30.0, 30.0));
-    return low * detail::sigmoid(two_u.hi, two_u.lo).positive;
+    // Where 2u < -40, sigma(2u) = e^(2u) to within e^(2u): exp_times keeps subnormal f exact.
+    const B tail = detail::exp_times(two_u.hi, two_u.lo, low);
+    return xsimd::select(two_u.hi < B(-40), tail,
+                         low * detail::sigmoid(two_u.hi, two_u.lo).positive);
   }
 
   template <class A>
@@ -64,7 +67,10 @@ class gelu : public detail::activation<gelu<T>, T> {
     const auto two_u = tanh_argument(c);
     const auto s = detail::sigmoid(two_u.hi, two_u.lo);
     const B two_u_slope = B(two_sqrt_2_over_pi_hi) * detail::fma(B(3 * kappa_hi) * c, c, B(1));
-    return detail::fma(c * two_u_slope * s.positive, s.negative, s.positive);
+    // Where 2u < -40: f' = e^(2u) (1 + x 2u') to within e^(2u).
+    const B tail = detail::exp_times(two_u.hi, two_u.lo, detail::fma(c, two_u_slope, B(1)));
+    return xsimd::select(two_u.hi < B(-40), tail,
+                         detail::fma(c * two_u_slope * s.positive, s.negative, s.positive));
   }
 
  private:

@@ -32,14 +32,17 @@ class mish : public detail::activation<mish<T>, T> {
     // Below -800, e^x = 0 in double and f = -0: the clamp keeps -inf*0 from becoming NaN.
     const B clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
     const auto parts = tanh_softplus(clamped);
-    return xsimd::select(x > clamped, x, clamped * parts.tanh_sp);
+    const B tail = detail::exp_times(clamped, B(0), clamped);
+    return xsimd::select(x > clamped, x, xsimd::select(x < B(-40), tail, clamped * parts.tanh_sp));
   }
   template <class A>
   xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
-    const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
+    using B = xsimd::batch<double, A>;
+    const B clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
     const auto parts = tanh_softplus(clamped);
-    const auto s = detail::sigmoid(clamped).positive;
-    return detail::fma(clamped * s, parts.sech2_sp, parts.tanh_sp);
+    const B s = detail::sigmoid(clamped).positive;
+    const B tail = detail::exp_times(clamped, B(0), B(1) + clamped);
+    return xsimd::select(x < B(-40), tail, detail::fma(clamped * s, parts.sech2_sp, parts.tanh_sp));
   }
 
  private:

@@ -6,6 +6,8 @@
 // Edges: NaN -> NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1.
 // Why: sigma(x) and 1 - sigma(x) both come from e^-|x| (detail/math.hpp), so silu(-100) is
 // -100*e^-100/(1 + e^-100), not the NaN of -100/(1 + e^100) overflowing nor a cancelled 1 - s.
+// Below x = -40, e^x < 2^-57 and 1 + e^x rounds to 1: f = x e^x and f' = (1 + x) e^x to within
+// e^x relative, formed by exp_times so that subnormal results are rounded once.
 // f' crosses zero near x = -1.2785, where its two terms cancel; there its error is counted in
 // ULP of the larger term (see SPEC.md, Accuracy).
 #pragma once
@@ -13,6 +15,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/double_double.hpp"
 #include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "kernels.hpp"
@@ -24,17 +27,38 @@ class silu : public detail::activation<silu<T>, T> {
  public:
   template <class A>
   xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
+    using B = xsimd::batch<double, A>;
     // Below -800, sigma(x) is 0 in double and f is -0: clamping keeps -inf*0 from becoming NaN.
     const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
-    const auto s = detail::sigmoid(clamped);
-    return xsimd::select(x > clamped, x, clamped * s.positive);
+    // f = n/(1 + t) with n = x (x >= 0) or x*t (x < 0), n formed exactly and divided once.
+    const auto p = detail::logistic(clamped, B(0));
+    const auto n = detail::two_prod(clamped, xsimd::select(clamped >= B(0), B(1), p.t));
+    const B f = detail::divide(n.hi, n.lo, p.d, p.d_lo);
+    const B tail = detail::exp_times(clamped, B(0), clamped);
+    return xsimd::select(x > clamped, x, xsimd::select(x < B(-40), tail, f));
   }
   template <class A>
   xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
+    using B = xsimd::batch<double, A>;
     // Beyond +-800, sigma is exactly 0 or 1 in double and f' has saturated to 0 or 1.
     const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
-    const auto s = detail::sigmoid(clamped);
-    return detail::fma(clamped * s.positive, s.negative, s.positive);
+    // With t = e^-|x|, f' = n/(1 + t)^2 where n = 1 + t(1 + x) for x >= 0 and t(1 + x + t) for
+    // x < 0; n and (1 + t)^2 are formed as hi + lo sums and divided once.
+    const auto p = detail::logistic(clamped, B(0));
+    const auto one_x = detail::two_sum(B(1), clamped);
+    const auto t_one_x = detail::two_prod(p.t, one_x.hi);
+    const auto positive_n = detail::two_sum(B(1), t_one_x.hi);
+    const B positive_n_lo = positive_n.lo + detail::fma(p.t, one_x.lo, t_one_x.lo);
+    const B c = one_x.hi + (one_x.lo + p.t);
+    const auto negative_n = detail::two_prod(p.t, c);
+    const auto non_negative = clamped >= B(0);
+    const auto d2 = detail::two_prod(p.d, p.d);
+    const B d2_lo = detail::fma(B(2) * p.d, p.d_lo, d2.lo);
+    const B f =
+        detail::divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
+                       xsimd::select(non_negative, positive_n_lo, negative_n.lo), d2.hi, d2_lo);
+    const B tail = detail::exp_times(clamped, B(0), B(1) + clamped);
+    return xsimd::select(x < B(-40), tail, f);
   }
 };
 
