@@ -18,31 +18,37 @@ inline constexpr bool has_fused_fma =
     std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, A> || std::is_base_of_v<xsimd::fma4, A>;
 
 // x*y + z
-template <class A>
-xsimd::batch<double, A> fma(const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& y,
-                            const xsimd::batch<double, A>& z) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+template <class T, class A>
+xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+                       const xsimd::batch<T, A>& z) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>) {
     return _mm512_fmadd_pd(x, y, z);
+  } else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>) {
+    return _mm512_fmadd_ps(x, y, z);
   } else {
     return xsimd::fma(x, y, z);
   }
 }
 // x*y - z
-template <class A>
-xsimd::batch<double, A> fms(const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& y,
-                            const xsimd::batch<double, A>& z) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+template <class T, class A>
+xsimd::batch<T, A> fms(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+                       const xsimd::batch<T, A>& z) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>) {
     return _mm512_fmsub_pd(x, y, z);
+  } else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>) {
+    return _mm512_fmsub_ps(x, y, z);
   } else {
     return xsimd::fms(x, y, z);
   }
 }
 // -x*y + z
-template <class A>
-xsimd::batch<double, A> fnma(const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& y,
-                             const xsimd::batch<double, A>& z) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
+template <class T, class A>
+xsimd::batch<T, A> fnma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+                        const xsimd::batch<T, A>& z) {
+  if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, double>) {
     return _mm512_fnmadd_pd(x, y, z);
+  } else if constexpr (std::is_base_of_v<xsimd::avx512f, A> && std::is_same_v<T, float>) {
+    return _mm512_fnmadd_ps(x, y, z);
   } else {
     return xsimd::fnma(x, y, z);
   }

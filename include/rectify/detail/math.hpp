@@ -47,7 +47,7 @@ xsimd::batch<double, A> divide(const xsimd::batch<double, A>& n,
                                const xsimd::batch<double, A>& d,
                                const xsimd::batch<double, A>& d_lo) {
   const auto q = n / d;
-  const auto remainder = fnma(q, d, n) + fnma(q, d_lo, n_lo);
+  const auto remainder = detail::fnma(q, d, n) + detail::fnma(q, d_lo, n_lo);
   return q + remainder / d;
 }
 
