@@ -335,6 +335,17 @@ void check_nan_policy(const F& f, const std::string& what) {
   });
 }
 
+// Within the ULP budget of the MPFR reference of c at x (the derivative's error measured as in
+// the accuracy tests).
+template <class T>
+auto near_reference(const config& c, direction dir, T x) {
+  mpfr_reference ref;
+  const auto r =
+      dir == direction::forward ? ref.forward(c, double(x)) : ref.derivative(c, double(x));
+  const double scale = dir == direction::derivative && c.cancelling_derivative() ? r.scale : 0.0;
+  return [r, scale](T v) { return ulp_error<T>(v, r.hi, r.lo, scale) <= ulp_budget; };
+}
+
 // Helpers for the expected values of edge checks.
 // v == want (the sign of a zero result is not specified).
 template <class T>
