@@ -6,7 +6,7 @@
 // is the positive root of (e^(a*xc) - 1)/b = xc, rounded to the type (1.2564312086261697 for
 // a = 1, b = 2; the seeds print 1.25643); the root exists only when a < b, otherwise pass xc.
 // f'(xc) = (a/b)*e^(a*xc), the x <= xc branch.
-// Types: float, double (float evaluated in double). Edges: NaN -> NaN; f(-inf) = -1/b,
+// Types: float, double. Edges: NaN -> NaN; f(-inf) = -1/b,
 // f'(-inf) = 0, f(+inf) = +inf, f'(+inf) = 1.
 // Why: e^(a*x) - 1 is expm1, which keeps f's digits near x = 0. a*x is carried as an exact
 // hi + lo: in the left tail f' ~ e^(a*x), and a rounding error e in a*x would become |a*x|*e.
@@ -14,6 +14,7 @@
 
 #include <cmath>
 #include <optional>
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -37,26 +38,27 @@ class delu : public detail::activation<delu<T>, T> {
   T b() const { return b_; }
   T xc() const { return xc_; }
 
-  template <class A>
-  xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
+  template <class B>
+  B forward_math(const B& x) const {
+    using U = typename B::value_type;
     const auto y = scaled(x);
     // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1. Where
-    // e^(a*x) overflows (only reachable with an explicit xc > 709/a) the quotient is formed as
-    // e^(a*x - ln b) instead, so a large b still gives the finite value it should.
+    // e^(a*x) overflows (only reachable with an explicit xc > 709/a; float: 88/a) the quotient
+    // is formed as e^(a*x - ln b) instead, so a large b still gives the finite value it should.
     const B em = detail::expm1(y.hi);
-    const B expm1_y = xsimd::select(em < B(big_), detail::fma(em + B(1), y.lo, em), em);
-    const B quotient = xsimd::select(y.hi > B(700), detail::exp_dd(y.hi - B(log_b_), y.lo),
-                                     expm1_y / B(double(b_)));
-    return xsimd::select(x > B(double(xc_)), x, quotient);
+    const B expm1_y = xsimd::select(em < B(huge<U>), detail::fma(em + B(1), y.lo, em), em);
+    const B quotient = xsimd::select(y.hi > B(overflowing<U>),
+                                     detail::exp_dd(y.hi - B(U(log_b_)), y.lo), expm1_y / B(U(b_)));
+    return xsimd::select(x > B(U(xc_)), x, quotient);
   }
-  template <class A>
-  xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
+  template <class B>
+  B derivative_math(const B& x) const {
+    using U = typename B::value_type;
     const auto y = scaled(x);
-    const B slope = xsimd::select(y.hi > B(700), detail::exp_dd(y.hi + B(log_a_over_b_), y.lo),
-                                  detail::exp_dd(y.hi, y.lo) * B(double(a_)) / B(double(b_)));
-    return xsimd::select(x > B(double(xc_)), B(1), slope);
+    const B slope =
+        xsimd::select(y.hi > B(overflowing<U>), detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo),
+                      detail::exp_times(y.hi, y.lo, B(U(a_ / b_))));
+    return xsimd::select(x > B(U(xc_)), B(1), slope);
   }
 
  private:
@@ -97,22 +99,30 @@ class delu : public detail::activation<delu<T>, T> {
   }
 
   // a*x as an exact hi + lo, x clamped to where f and f' have saturated: e^(a*x) is 0 below
-  // a*x = -1000, and above a*x = 1500 e^(a*x)/b overflows whatever the double b.
-  template <class A>
-  detail::double_double<xsimd::batch<double, A>> scaled(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
-    const B clamped = detail::clamp_keep_nan(x, -1000.0 / double(a_), 1500.0 / double(a_));
+  // a*x = -1000 (float: -150), and above a*x = 1500 (float: 200) e^(a*x)/b overflows whatever
+  // the b of the type.
+  template <class B>
+  detail::double_double<B> scaled(const B& x) const {
+    using U = typename B::value_type;
+    constexpr bool is_double = std::is_same_v<U, double>;
+    const B clamped = detail::clamp_keep_nan(x, (is_double ? U(-1000) : U(-150)) / U(a_),
+                                             (is_double ? U(1500) : U(200)) / U(a_));
     if (a_ == T(1))
       return {clamped, B(0)};
-    return detail::two_prod(B(double(a_)), clamped);
+    return detail::two_prod(B(U(a_)), clamped);
   }
+
+  // Above this a*x, e^(a*x) is near overflow in U; and a value of expm1 that is "huge".
+  template <class U>
+  static constexpr U overflowing = std::is_same_v<U, double> ? U(700) : U(80);
+  template <class U>
+  static constexpr U huge = std::is_same_v<U, double> ? U(0x1p1000) : U(0x1p120);
 
   T a_;
   T b_;
   T xc_;
   double log_b_;
   double log_a_over_b_;
-  static constexpr double big_ = 0x1p1000;
 };
 
 }  // namespace rectify

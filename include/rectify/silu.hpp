@@ -2,12 +2,12 @@
 //
 //   f(x)  = x*sigma(x)                f'(x) = sigma(x)*(1 + x*(1 - sigma(x)))
 //
-// Types: float, double (float is evaluated in double and rounded once).
+// Types: float, double.
 // Edges: NaN -> NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1.
 // Why: sigma(x) and 1 - sigma(x) both come from e^-|x| (detail/math.hpp), so silu(-100) is
 // -100*e^-100/(1 + e^-100), not the NaN of -100/(1 + e^100) overflowing nor a cancelled 1 - s.
-// Below x = -40, e^x < 2^-57 and 1 + e^x rounds to 1: f = x e^x and f' = (1 + x) e^x to within
-// e^x relative, formed by exp_times so that subnormal results are rounded once.
+// Below x = -40 (float: -20), 1 + e^x rounds to 1: f = x e^x and f' = (1 + x) e^x to within e^x
+// relative, formed by exp_times so that subnormal results are rounded once.
 // f' crosses zero near x = -1.2785, where its two terms cancel; there its error is counted in
 // ULP of the larger term (see SPEC.md, Accuracy).
 #pragma once
@@ -25,23 +25,22 @@ namespace rectify {
 template <class T>
 class silu : public detail::activation<silu<T>, T> {
  public:
-  template <class A>
-  xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
-    // Below -800, sigma(x) is 0 in double and f is -0: clamping keeps -inf*0 from becoming NaN.
-    const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
+  template <class B>
+  B forward_math(const B& x) const {
+    using limits = detail::exp_limits<typename B::value_type>;
+    // Beyond saturation sigma(x) is 0 or 1 in T: clamping keeps -inf*0 from becoming NaN.
+    const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     // f = n/(1 + t) with n = x (x >= 0) or x*t (x < 0), n formed exactly and divided once.
     const auto p = detail::logistic(clamped, B(0));
     const auto n = detail::two_prod(clamped, xsimd::select(clamped >= B(0), B(1), p.t));
     const B f = detail::divide(n.hi, n.lo, p.d, p.d_lo);
     const B tail = detail::exp_times(clamped, B(0), clamped);
-    return xsimd::select(x > clamped, x, xsimd::select(x < B(-40), tail, f));
+    return xsimd::select(x > clamped, x, xsimd::select(x < B(-limits::negligible), tail, f));
   }
-  template <class A>
-  xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
-    // Beyond +-800, sigma is exactly 0 or 1 in double and f' has saturated to 0 or 1.
-    const auto clamped = detail::clamp_keep_nan(x, -800.0, 800.0);
+  template <class B>
+  B derivative_math(const B& x) const {
+    using limits = detail::exp_limits<typename B::value_type>;
+    const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     // With t = e^-|x|, f' = n/(1 + t)^2 where n = 1 + t(1 + x) for x >= 0 and t(1 + x + t) for
     // x < 0; n and (1 + t)^2 are formed as hi + lo sums and divided once.
     const auto p = detail::logistic(clamped, B(0));
@@ -58,7 +57,7 @@ class silu : public detail::activation<silu<T>, T> {
         detail::divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
                        xsimd::select(non_negative, positive_n_lo, negative_n.lo), d2.hi, d2_lo);
     const B tail = detail::exp_times(clamped, B(0), B(1) + clamped);
-    return xsimd::select(x < B(-40), tail, f);
+    return xsimd::select(x < B(-limits::negligible), tail, f);
   }
 };
 

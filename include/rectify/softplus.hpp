@@ -2,13 +2,16 @@
 //
 //   f(x)  = ln(1 + e^(k*x)) / k          f'(x) = sigma(k*x) = 1/(1 + e^(-k*x))
 //
-// Parameter: k = 1, k > 0 and finite. Types: float, double (float evaluated in double).
+// Parameter: k = 1, k > 0 and finite. Types: float, double.
 // Edges: NaN -> NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1; softplus(100)=100.
 // Why: with y = k*x, f = max(y, 0) + log1p(e^-|y|) never overflows e^y and keeps the tiny
 // e^y of the left tail (log1p, not log(1 + t)). y is carried as k*x = hi + lo (an exact
 // product): in the left tail f ~ e^y/k, and a rounding error e in y would become |y|*e there.
-// Where y > 40, log1p(e^-y)/y < 2^-57, so f is x itself (which also covers k*x overflowing).
+// Where y > 40 (float: 20), log1p(e^-y)/y is below a quarter ULP, so f is x itself (which also
+// covers k*x overflowing).
 #pragma once
+
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -23,42 +26,45 @@ namespace rectify {
 template <class T>
 class softplus : public detail::activation<softplus<T>, T> {
  public:
-  explicit softplus(T k = T(1))
-      : k_(detail::require_positive("softplus", "k", k)), x_limit_(1000.0 / double(k_)) {}
+  explicit softplus(T k = T(1)) : k_(detail::require_positive("softplus", "k", k)) {}
 
   T k() const { return k_; }
 
-  template <class A>
-  xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
+  template <class B>
+  B forward_math(const B& x) const {
+    using U = typename B::value_type;
     const auto y = scaled(x);
     const auto non_negative = y.hi >= B(0);
     const B t = detail::exp_dd(xsimd::select(non_negative, -y.hi, y.hi),
                                xsimd::select(non_negative, -y.lo, y.lo));
     const B tail = xsimd::log1p(t);
     const B sp = xsimd::select(non_negative, y.hi + (y.lo + tail), tail);
-    const B f = k_ == T(1) ? sp : sp / B(double(k_));
-    return xsimd::select(y.hi > B(40), x, f);
+    const B f = k_ == T(1) ? sp : sp / B(U(k_));
+    // Far left, f = e^y/k: exp_times rounds a subnormal result once (sp/k would round twice).
+    const B left = detail::exp_times(y.hi, y.lo, B(U(1) / U(k_)));
+    const U negligible = detail::exp_limits<U>::negligible;
+    return xsimd::select(y.hi > B(negligible), x, xsimd::select(y.hi < B(-negligible), left, f));
   }
-  template <class A>
-  xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
+  template <class B>
+  B derivative_math(const B& x) const {
     const auto y = scaled(x);
     return detail::sigmoid(y.hi, y.lo).positive;
   }
 
  private:
-  // k*x as an exact hi + lo, with x first clamped to where f and f' have saturated in double
-  // (|k*x| <= 1000), so that the product neither overflows nor meets an infinity.
-  template <class A>
-  detail::double_double<xsimd::batch<double, A>> scaled(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
-    const B clamped = detail::clamp_keep_nan(x, -x_limit_, x_limit_);
+  // k*x as an exact hi + lo, with x first clamped to where f and f' have saturated (|k*x| at
+  // most 1000 in double, 150 in float), so that the product neither overflows nor meets an
+  // infinity.
+  template <class B>
+  detail::double_double<B> scaled(const B& x) const {
+    using U = typename B::value_type;
+    const U limit = (std::is_same_v<U, double> ? U(1000) : U(150)) / U(k_);
+    const B clamped = detail::clamp_keep_nan(x, -limit, limit);
     if (k_ == T(1))
       return {clamped, B(0)};
-    return detail::two_prod(B(double(k_)), clamped);
+    return detail::two_prod(B(U(k_)), clamped);
   }
   T k_;
-  double x_limit_;
 };
 
 }  // namespace rectify

@@ -3,7 +3,7 @@
 //   f(x)  = (x + sqrt(x^2 + b)) / 2          f'(x) = (1 + x/sqrt(x^2 + b)) / 2
 //
 // Parameter: b = 4 (the metallic mean), b >= 0 and finite; b = 0 is relu, with f'(0) = 0.
-// Types: float, double (float evaluated in double). Edges: NaN -> NaN; f(-inf) = 0,
+// Types: float, double. Edges: NaN -> NaN; f(-inf) = 0,
 // f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1.
 // Why: with s = sqrt(x^2 + b), x + s cancels for x << 0 (squareplus(-1e30) would be 0). Since
 // (s - |x|)(s + |x|) = b, f and f' follow from quotients that never cancel:
@@ -12,8 +12,11 @@
 // s, s + |x| and (s + |x|) s are carried as hi + lo sums (x^2 + b exactly, one Newton step for
 // the square root), so each quotient is rounded about once; in plain double s enters twice and
 // f' lost up to 4 ULP. Where |x| > 2^500, x^2 would overflow: there s = |x| sqrt(1 + (b/x)/x),
-// and the sums are formed at half scale so that s + |x| cannot overflow near DBL_MAX.
+// (float: 2^60), and the sums are formed at half scale so that s + |x| cannot overflow near
+// DBL_MAX.
 #pragma once
+
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -32,15 +35,13 @@ class squareplus : public detail::activation<squareplus<T>, T> {
 
   T b() const { return b_; }
 
-  template <class A>
-  xsimd::batch<double, A> forward_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
+  template <class B>
+  B forward_math(const B& x) const {
     const auto q = quotients(x);
     return xsimd::select(x > B(0), x + q.r, q.r);
   }
-  template <class A>
-  xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
+  template <class B>
+  B derivative_math(const B& x) const {
     const auto q = quotients(x);
     return xsimd::select(x > B(0), B(1) - q.w, q.w);
   }
@@ -52,19 +53,19 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     B w;  // (b/2)/((s + |x|) s) = f'(-|x|)
   };
 
-  template <class A>
-  quotient_pair<xsimd::batch<double, A>> quotients(const xsimd::batch<double, A>& x) const {
-    using B = xsimd::batch<double, A>;
+  template <class B>
+  quotient_pair<B> quotients(const B& x) const {
+    using U = typename B::value_type;
     if (b_ == T(0)) {
       // relu: both quotients are 0 (f'(0) = 0 by relu's convention), NaN for NaN.
       const B zero = xsimd::select(xsimd::isnan(x), x, B(0));
       return {zero, zero};
     }
     const B ax = xsimd::abs(x);
-    const B b = B(double(b_));
-    const B half_b = B(0.5 * double(b_));
+    const B b = B(U(b_));
+    const B half_b = B(U(0.5) * U(b_));
 
-    // |x| <= 2^500: v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo.
+    // |x| <= 2^500 (float: 2^60): v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo.
     const auto square = detail::two_prod(x, x);
     const auto v = detail::two_sum(square.hi, b);
     const B v_lo = v.lo + square.lo;
@@ -81,13 +82,13 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     const B w0 = half_b / p.hi;
     const B w_near = detail::fnma(w0, p_lo / p.hi, w0);
 
-    // |x| > 2^500, at half scale: h = s/2, e = (s + |x|)/2.
+    // |x| > 2^500 (float: 2^60), at half scale: h = s/2, e = (s + |x|)/2.
     const B h = B(0.5) * ax * xsimd::sqrt(B(1) + (b / ax) / ax);
     const B e = h + B(0.5) * ax;
     const B r_far = (B(0.5) * half_b) / e;
     const B w_far = (B(0.5) * r_far) / h;
 
-    const auto far = ax > B(0x1p500);
+    const auto far = ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60));
     return {xsimd::select(far, r_far, r_near), xsimd::select(far, w_far, w_near)};
   }
   T b_;

@@ -1,8 +1,10 @@
-// Error-free transformations: a value carried as an unevaluated sum hi + lo, so that an argument
-// such as x*x/2 or k*x reaches exp() exactly. Where exp(-t) or sigmoid(t) is evaluated at a
-// large |t|, a relative error e in t becomes |t|*e in the result (700 ULP at t = 700); carrying
-// t's rounding error in lo removes that amplification.
+// Error-free transformations (in float or double): a value carried as an unevaluated sum hi + lo,
+// so that an argument such as x*x/2 or k*x reaches exp() exactly. Where exp(-t) or sigmoid(t) is
+// evaluated at a large |t|, a relative error e in t becomes |t|*e in the result (700 ULP at t =
+// 700); carrying t's rounding error in lo removes that amplification.
 #pragma once
+
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
@@ -17,17 +19,17 @@ struct double_double {
 };
 
 // a*b exactly as hi + lo (for finite products that neither overflow nor underflow).
-template <class A>
-double_double<xsimd::batch<double, A>> two_prod(const xsimd::batch<double, A>& a,
-                                                const xsimd::batch<double, A>& b) {
-  using B = xsimd::batch<double, A>;
+template <class T, class A>
+double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
+                                           const xsimd::batch<T, A>& b) {
+  using B = xsimd::batch<T, A>;
   B hi = a * b;
   if constexpr (has_fused_fma<A>) {
     return {hi, detail::fms(a, b, hi)};
   } else {
-    // Dekker's product: split each factor into 26-bit halves (Veltkamp), whose partial
-    // products are exact in double. The split constant is 2^27 + 1.
-    const B split(134217729.0);
+    // Dekker's product: split each factor into halves (Veltkamp), whose partial products are
+    // exact. The split constant is 2^27 + 1 for double, 2^12 + 1 for float.
+    const B split(std::is_same_v<T, double> ? T(134217729.0) : T(4097.0));
     B ta = split * a;
     B a_hi = ta - (ta - a);
     B a_lo = a - a_hi;

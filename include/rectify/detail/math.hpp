@@ -1,19 +1,35 @@
-// Small pieces the smooth functions share: a NaN-preserving clamp and the logistic sigmoid.
+// Small pieces the smooth functions share, in float or double: the thresholds where the
+// exponential saturates, a NaN-preserving clamp, the logistic sigmoid, a division of hi + lo
+// sums, and m*e^x rounded once in the subnormal range.
 #pragma once
+
+#include <type_traits>
 
 #include <xsimd/xsimd.hpp>
 
 #include "double_double.hpp"
 #include "exp.hpp"
+#include "exp_widened.hpp"
 #include "fma.hpp"
 
 namespace rectify::detail {
 
+// Where e^x saturates in type T.
+template <class T>
+struct exp_limits {
+  static constexpr bool is_double = std::is_same_v<T, double>;
+  // Beyond +-saturated, e^-|x| is 0 in T (double underflows below -745.2, float below -104).
+  static constexpr T saturated = is_double ? T(800) : T(120);
+  // Beyond +-negligible, e^-|x| < 2^-(digits + 3), so 1 + e^-|x| rounds to 1 and e^-|x| relative
+  // to 1 is below a quarter ULP: e^x/(1 + e^x) is e^x to well within an ULP.
+  static constexpr T negligible = is_double ? T(40) : T(20);
+};
+
 // Clamps x to [lo, hi] but lets NaN through (xsimd::min/max follow the x86 instructions, which
 // return the second operand when either is NaN). The smooth functions clamp their argument to
-// where their value has saturated in double, so ±∞ never meets 0 in an ∞·0 product.
+// where their value has saturated in T, so ±∞ never meets 0 in an ∞·0 product.
 template <class B>
-B clamp_keep_nan(const B& x, double lo, double hi) {
+B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value_type hi) {
   return xsimd::select(x < B(lo), B(lo), xsimd::select(x > B(hi), B(hi), x));
 }
 
@@ -29,10 +45,10 @@ struct logistic_parts {
   B d_lo;
 };
 
-template <class A>
-logistic_parts<xsimd::batch<double, A>> logistic(const xsimd::batch<double, A>& hi,
-                                                 const xsimd::batch<double, A>& lo) {
-  using B = xsimd::batch<double, A>;
+template <class T, class A>
+logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
+                                            const xsimd::batch<T, A>& lo) {
+  using B = xsimd::batch<T, A>;
   const auto non_negative = hi >= B(0);
   const B t = exp_dd(xsimd::select(non_negative, -hi, hi), xsimd::select(non_negative, -lo, lo));
   const B d = B(1) + t;
@@ -41,11 +57,8 @@ logistic_parts<xsimd::batch<double, A>> logistic(const xsimd::batch<double, A>& 
 
 // (n + n_lo)/(d + d_lo), rounded about once: the remainder of the first quotient is exact with
 // a fused fma, and the low parts enter to first order.
-template <class A>
-xsimd::batch<double, A> divide(const xsimd::batch<double, A>& n,
-                               const xsimd::batch<double, A>& n_lo,
-                               const xsimd::batch<double, A>& d,
-                               const xsimd::batch<double, A>& d_lo) {
+template <class B>
+B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const auto q = n / d;
   const auto remainder = detail::fnma(q, d, n) + detail::fnma(q, d_lo, n_lo);
   return q + remainder / d;
@@ -57,10 +70,10 @@ struct sigmoid_pair {
   B negative;  // sigma(-y)
 };
 
-template <class A>
-sigmoid_pair<xsimd::batch<double, A>> sigmoid(const xsimd::batch<double, A>& hi,
-                                              const xsimd::batch<double, A>& lo) {
-  using B = xsimd::batch<double, A>;
+template <class T, class A>
+sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& hi,
+                                         const xsimd::batch<T, A>& lo) {
+  using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const B big = divide(B(1), B(0), p.d, p.d_lo);
   const B small = divide(p.t, B(0), p.d, p.d_lo);
@@ -68,28 +81,31 @@ sigmoid_pair<xsimd::batch<double, A>> sigmoid(const xsimd::batch<double, A>& hi,
   return {xsimd::select(non_negative, big, small), xsimd::select(non_negative, small, big)};
 }
 
-template <class A>
-sigmoid_pair<xsimd::batch<double, A>> sigmoid(const xsimd::batch<double, A>& y) {
-  return sigmoid(y, xsimd::batch<double, A>(0));
+template <class T, class A>
+sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& y) {
+  return sigmoid(y, xsimd::batch<T, A>(0));
 }
 
-// m * e^(hi + lo) for |m| <= 2^20, rounded once also where the result is subnormal. Below
-// hi = -700, e^hi itself is near or below DBL_MIN, where its absolute error is half a subnormal
-// ULP; multiplying it by m (silu's x, say, up to 745) would multiply that error too, to
-// hundreds of ULP. There e^hi is formed 2^64 times larger, multiplied by m, and scaled back,
-// so the only rounding at subnormal scale is the last one. 64 ln2 is split so that
-// hi + 64ln2_hi is exact for hi in [-1024, -512] (64ln2_hi is a multiple of 2^-43; from MPFR).
-template <class A>
-xsimd::batch<double, A> exp_times(const xsimd::batch<double, A>& hi,
-                                  const xsimd::batch<double, A>& lo,
-                                  const xsimd::batch<double, A>& m) {
-  using B = xsimd::batch<double, A>;
-  constexpr double ln2_64_hi = 0x1.62e42fefa39fp+5;
-  constexpr double ln2_64_lo = -0x1.950d871319ffp-48;
-  const auto deep = hi < B(-700);
-  const B e = exp_dd(hi + xsimd::select(deep, B(ln2_64_hi), B(0)),
-                     lo + xsimd::select(deep, B(ln2_64_lo), B(0)));
-  return (m * e) * xsimd::select(deep, B(0x1p-64), B(1));
+// m * e^(hi + lo) for |m| <= 2^20, rounded once also where the result is subnormal. Near the
+// bottom of the range e^hi itself is near or below the smallest normal, where its absolute
+// error is half a subnormal ULP; multiplying it by m (silu's x, say, up to 745) would multiply
+// that error too, to hundreds of ULP. There e^hi is formed 2^s times larger (s = 64 for double,
+// 32 for float), multiplied by m, and scaled back, so the only rounding at subnormal scale is
+// the last one. s*ln2 is split (MPFR) so that hi + (s ln2)_hi is exact where it is used: the
+// high part is a multiple of the ULP of hi there (2^-43 for double, 2^-17 for float).
+template <class T, class A>
+xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
+                             const xsimd::batch<T, A>& m) {
+  using B = xsimd::batch<T, A>;
+  constexpr bool is_double = std::is_same_v<T, double>;
+  constexpr T deep = is_double ? T(-700) : T(-80);
+  constexpr T shift_hi = is_double ? T(0x1.62e42fefa39fp+5) : T(0x1.62e43p+4);
+  constexpr T shift_lo = is_double ? T(-0x1.950d871319ffp-48) : T(-0x1.05c61p-24);
+  constexpr T scale_back = is_double ? T(0x1p-64) : T(0x1p-32);
+  const auto is_deep = hi < B(deep);
+  const B e = exp_dd(hi + xsimd::select(is_deep, B(shift_hi), B(0)),
+                     lo + xsimd::select(is_deep, B(shift_lo), B(0)));
+  return (m * e) * xsimd::select(is_deep, B(scale_back), B(1));
 }
 
 }  // namespace rectify::detail
