@@ -12,7 +12,9 @@
 // hi + lo: in the left tail f' ~ e^(a*x), and a rounding error e in a*x would become |a*x|*e.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 #include <type_traits>
 
@@ -49,7 +51,11 @@ class delu : public detail::activation<delu<T>, T> {
     const B expm1_y = xsimd::select(em < B(huge<U>), detail::fma(em + B(1), y.lo, em), em);
     const B quotient = xsimd::select(y.hi > B(overflowing<U>),
                                      detail::exp_dd(y.hi - B(U(log_b_)), y.lo), expm1_y / B(U(b_)));
-    return xsimd::select(x > B(U(xc_)), x, quotient);
+    // With a tiny a even -DBL_MAX is not far left: the limit -1/b at -inf is set explicitly.
+    const B at_minus_inf = B(U(-1) / U(b_));
+    return xsimd::select(
+        x > B(U(xc_)), x,
+        xsimd::select(x == B(-std::numeric_limits<U>::infinity()), at_minus_inf, quotient));
   }
   template <class B>
   B derivative_math(const B& x) const {
@@ -58,7 +64,8 @@ class delu : public detail::activation<delu<T>, T> {
     const B slope =
         xsimd::select(y.hi > B(overflowing<U>), detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo),
                       detail::exp_times(y.hi, y.lo, B(U(a_ / b_))));
-    return xsimd::select(x > B(U(xc_)), B(1), slope);
+    return xsimd::select(x > B(U(xc_)), B(1),
+                         xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), slope));
   }
 
  private:
@@ -105,8 +112,11 @@ class delu : public detail::activation<delu<T>, T> {
   detail::double_double<B> scaled(const B& x) const {
     using U = typename B::value_type;
     constexpr bool is_double = std::is_same_v<U, double>;
-    const B clamped = detail::clamp_keep_nan(x, (is_double ? U(-1000) : U(-150)) / U(a_),
-                                             (is_double ? U(1500) : U(200)) / U(a_));
+    // For a tiny a the bounds overflow: std::min/max keep them finite, so -inf is clamped too.
+    constexpr U most = std::numeric_limits<U>::max();
+    const B clamped =
+        detail::clamp_keep_nan(x, std::max((is_double ? U(-1000) : U(-150)) / U(a_), -most),
+                               std::min((is_double ? U(1500) : U(200)) / U(a_), most));
     if (a_ == T(1))
       return {clamped, B(0)};
     return detail::two_prod(B(U(a_)), clamped);

@@ -40,10 +40,9 @@ class mish : public detail::activation<mish<T>, T> {
     const auto xn = detail::two_prod(c, q.n);
     const B negative = detail::divide(xn.hi, xn.lo, q.n2.hi, q.n2.lo);
     const B positive = detail::fnma(c, q.w, c);
-    const B tail = detail::exp_times(c, B(0), c);
-    return xsimd::select(x > c, x,
-                         xsimd::select(c > B(0), positive,
-                                       xsimd::select(c < B(-limits::negligible), tail, negative)));
+    const B body = xsimd::select(x > c, x, xsimd::select(c > B(0), positive, negative));
+    return detail::where_needed(
+        c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), c); }, body);
   }
   template <class A>
   xsimd::batch<double, A> derivative_math(const xsimd::batch<double, A>& x) const {
@@ -64,9 +63,9 @@ class mish : public detail::activation<mish<T>, T> {
     // x > 0: f' = (1 - w) + x sigma(x) r^2, every term positive.
     const B sigma = detail::sigmoid(c).positive;
     const B positive = detail::fma(c * sigma, q.r * q.r, B(1) - q.w);
-    const B tail = detail::exp_times(c, B(0), B(1) + c);
-    return xsimd::select(c > B(0), positive,
-                         xsimd::select(c < B(-limits::negligible), tail, negative));
+    return detail::where_needed(
+        c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), B(1) + c); },
+        xsimd::select(c > B(0), positive, negative));
   }
 
  private:

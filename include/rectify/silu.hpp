@@ -34,8 +34,10 @@ class silu : public detail::activation<silu<T>, T> {
     const auto p = detail::logistic(clamped, B(0));
     const auto n = detail::two_prod(clamped, xsimd::select(clamped >= B(0), B(1), p.t));
     const B f = detail::divide(n.hi, n.lo, p.d, p.d_lo);
-    const B tail = detail::exp_times(clamped, B(0), clamped);
-    return xsimd::select(x > clamped, x, xsimd::select(x < B(-limits::negligible), tail, f));
+    const B body = xsimd::select(x > clamped, x, f);
+    return detail::where_needed(
+        x < B(-limits::negligible), [&] { return detail::exp_times(clamped, B(0), clamped); },
+        body);
   }
   template <class B>
   B derivative_math(const B& x) const {
@@ -56,8 +58,9 @@ class silu : public detail::activation<silu<T>, T> {
     const B f =
         detail::divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
                        xsimd::select(non_negative, positive_n_lo, negative_n.lo), d2.hi, d2_lo);
-    const B tail = detail::exp_times(clamped, B(0), B(1) + clamped);
-    return xsimd::select(x < B(-limits::negligible), tail, f);
+    return detail::where_needed(
+        x < B(-limits::negligible),
+        [&] { return detail::exp_times(clamped, B(0), B(1) + clamped); }, f);
   }
 };
 

@@ -11,6 +11,8 @@
 // covers k*x overflowing).
 #pragma once
 
+#include <algorithm>
+#include <limits>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -40,15 +42,19 @@ class softplus : public detail::activation<softplus<T>, T> {
     const B tail = xsimd::log1p(t);
     const B sp = xsimd::select(non_negative, y.hi + (y.lo + tail), tail);
     const B f = k_ == T(1) ? sp : sp / B(U(k_));
-    // Far left, f = e^y/k: exp_times rounds a subnormal result once (sp/k would round twice).
-    const B left = detail::exp_times(y.hi, y.lo, B(U(1) / U(k_)));
     const U negligible = detail::exp_limits<U>::negligible;
-    return xsimd::select(y.hi > B(negligible), x, xsimd::select(y.hi < B(-negligible), left, f));
+    // Far left, f = e^y/k: exp_times rounds a subnormal result once (sp/k would round twice).
+    const B body = detail::where_needed(
+        y.hi < B(-negligible), [&] { return detail::exp_times(y.hi, y.lo, B(U(1) / U(k_))); },
+        xsimd::select(y.hi > B(negligible), x, f));
+    // With a tiny k even -DBL_MAX is not far left: the limit at -inf is set explicitly.
+    return xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), body);
   }
   template <class B>
   B derivative_math(const B& x) const {
     const auto y = scaled(x);
-    return detail::sigmoid(y.hi, y.lo).positive;
+    const B s = detail::sigmoid(y.hi, y.lo).positive;
+    return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0), B(1), B(0)), s);
   }
 
  private:
@@ -58,7 +64,9 @@ class softplus : public detail::activation<softplus<T>, T> {
   template <class B>
   detail::double_double<B> scaled(const B& x) const {
     using U = typename B::value_type;
-    const U limit = (std::is_same_v<U, double> ? U(1000) : U(150)) / U(k_);
+    // For a tiny k the bound overflows: std::min keeps it finite, so +-inf are clamped too.
+    const U limit = std::min((std::is_same_v<U, double> ? U(1000) : U(150)) / U(k_),
+                             std::numeric_limits<U>::max());
     const B clamped = detail::clamp_keep_nan(x, -limit, limit);
     if (k_ == T(1))
       return {clamped, B(0)};

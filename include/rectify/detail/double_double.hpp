@@ -28,16 +28,28 @@ double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
     return {hi, detail::fms(a, b, hi)};
   } else {
     // Dekker's product: split each factor into halves (Veltkamp), whose partial products are
-    // exact. The split constant is 2^27 + 1 for double, 2^12 + 1 for float.
-    const B split(std::is_same_v<T, double> ? T(134217729.0) : T(4097.0));
-    B ta = split * a;
-    B a_hi = ta - (ta - a);
-    B a_lo = a - a_hi;
-    B tb = split * b;
-    B b_hi = tb - (tb - b);
-    B b_lo = b - b_hi;
-    B err = ((a_hi * b_hi - hi) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
-    return {hi, err};
+    // exact. The split constant is 2^27 + 1 for double, 2^12 + 1 for float. A factor near the
+    // top of the range (where split*v would overflow) is first scaled down by 2^-53 (2^-24),
+    // exactly, and the error term is scaled back up.
+    constexpr bool is_double = std::is_same_v<T, double>;
+    const B top(is_double ? T(0x1p995) : T(0x1p115));
+    const B down(is_double ? T(0x1p-53) : T(0x1p-24));
+    const B up(is_double ? T(0x1p53) : T(0x1p24));
+    const B scale_a = xsimd::select(xsimd::abs(a) > top, down, B(1));
+    const B scale_b = xsimd::select(xsimd::abs(b) > top, down, B(1));
+    const auto split = [](const B& v) {
+      const B t = B(is_double ? T(0x1p27 + 1) : T(0x1p12 + 1)) * v;
+      const B high = t - (t - v);
+      return double_double<B>{high, v - high};
+    };
+    const B as = a * scale_a;
+    const B bs = b * scale_b;
+    const auto ap = split(as);
+    const auto bp = split(bs);
+    const B err = ((ap.hi * bp.hi - as * bs) + ap.hi * bp.lo + ap.lo * bp.hi) + ap.lo * bp.lo;
+    const B unscale =
+        xsimd::select(scale_a < B(1), up, B(1)) * xsimd::select(scale_b < B(1), up, B(1));
+    return {hi, err * unscale};
   }
 }
 

@@ -33,6 +33,14 @@ B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value_type h
   return xsimd::select(x < B(lo), B(lo), xsimd::select(x > B(hi), B(hi), x));
 }
 
+// select(needed, compute(), otherwise), where compute() runs only if some lane needs it. The
+// tail formulas below are rarely needed by typical inputs; skipping work whose result every
+// lane discards leaves each lane's bits as they were.
+template <class Mask, class F, class B>
+B where_needed(const Mask& needed, F compute, const B& otherwise) {
+  return xsimd::any(needed) ? xsimd::select(needed, compute(), otherwise) : otherwise;
+}
+
 // The pieces of the logistic sigmoid at y = hi + lo: t = e^-|y| <= 1 and 1 + t = d + d_lo
 // exactly. From t, neither 1 + e^-y overflows for y << 0 nor 1 - sigma(y) cancels for y >> 0:
 //   y >= 0: sigma(y) = 1/(1+t), sigma(-y) = t/(1+t);   y < 0: the two swap.
@@ -55,13 +63,15 @@ logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
   return {t, d, (B(1) - d) + t};
 }
 
-// (n + n_lo)/(d + d_lo), rounded about once: the remainder of the first quotient is exact with
-// a fused fma, and the low parts enter to first order.
+// (n + n_lo)/(d + d_lo), rounded about once, with one division: q0 = n*(1/d) is within about
+// an ULP, its remainder n - q0*d is exact with a fused fma, and one correction step with the
+// low parts to first order brings q within about half an ULP.
 template <class B>
 B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
-  const auto q = n / d;
-  const auto remainder = detail::fnma(q, d, n) + detail::fnma(q, d_lo, n_lo);
-  return q + remainder / d;
+  const B reciprocal = B(1) / d;
+  const B q0 = n * reciprocal;
+  const B remainder = detail::fnma(q0, d, n) + detail::fnma(q0, d_lo, n_lo);
+  return detail::fma(remainder, reciprocal, q0);
 }
 
 template <class B>
