@@ -37,60 +37,69 @@ class squareplus : public detail::activation<squareplus<T>, T> {
 
   template <class B>
   B forward_math(const B& x) const {
-    const auto q = quotients(x);
-    return xsimd::select(x > B(0), x + q.r, q.r);
+    // b = 0 is relu (NaN stays NaN).
+    if (b_ == T(0))
+      return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
+    const auto q = sums(x);
+    B r = detail::divide(q.half_b, B(0), q.d.hi, q.d.lo);
+    if (xsimd::any(q.far))
+      r = xsimd::select(q.far, B(0.5) * q.half_b / q.far_e, r);
+    return xsimd::select(x > B(0), x + r, r);
   }
   template <class B>
   B derivative_math(const B& x) const {
-    const auto q = quotients(x);
-    return xsimd::select(x > B(0), B(1) - q.w, q.w);
+    // b = 0 is relu, with f'(0) = 0 by relu's convention.
+    if (b_ == T(0))
+      return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
+    const auto q = sums(x);
+    // p = d*s as hi + lo
+    const auto p = detail::two_prod(q.d.hi, q.s.hi);
+    const B p_lo = p.lo + detail::fma(q.d.hi, q.s.lo, q.d.lo * q.s.hi);
+    B w = detail::divide(q.half_b, B(0), p.hi, p_lo);
+    if (xsimd::any(q.far)) {
+      w = xsimd::select(q.far, (B(0.25) * q.half_b / q.far_e) / q.far_h, w);
+    }
+    return xsimd::select(x > B(0), B(1) - w, w);
   }
 
  private:
   template <class B>
-  struct quotient_pair {
-    B r;  // (b/2)/(s + |x|) = f(-|x|)
-    B w;  // (b/2)/((s + |x|) s) = f'(-|x|)
+  struct root_sums {
+    B half_b;
+    detail::double_double<B> s;  // sqrt(x^2 + b)
+    detail::double_double<B> d;  // s + |x|
+    // |x| > 2^500 (float: 2^60), at half scale: h = s/2, e = (s + |x|)/2.
+    typename B::batch_bool_type far;
+    B far_h;
+    B far_e;
   };
 
   template <class B>
-  quotient_pair<B> quotients(const B& x) const {
+  root_sums<B> sums(const B& x) const {
     using U = typename B::value_type;
-    if (b_ == T(0)) {
-      // relu: both quotients are 0 (f'(0) = 0 by relu's convention), NaN for NaN.
-      const B zero = xsimd::select(xsimd::isnan(x), x, B(0));
-      return {zero, zero};
-    }
     const B ax = xsimd::abs(x);
     const B b = B(U(b_));
-    const B half_b = B(U(0.5) * U(b_));
-
-    // |x| <= 2^500 (float: 2^60): v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo.
+    // v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo (one Newton step).
     const auto square = detail::two_prod(x, x);
     const auto v = detail::two_sum(square.hi, b);
     const B v_lo = v.lo + square.lo;
     const B s_hi = xsimd::sqrt(v.hi);
     const auto s_sq = detail::two_prod(s_hi, s_hi);  // v.hi - s_sq.hi is exact (Sterbenz)
     const B s_lo = ((v.hi - s_sq.hi) - s_sq.lo + v_lo) / (B(2) * s_hi);
-    // d = s + |x| and p = d*s as hi + lo; r and w divide by them with a first-order correction.
     const auto d = detail::two_sum(s_hi, ax);
-    const B d_lo = d.lo + s_lo;
-    const auto p = detail::two_prod(d.hi, s_hi);
-    const B p_lo = p.lo + detail::fma(d.hi, s_lo, d_lo * s_hi);
-    const B r0 = half_b / d.hi;
-    const B r_near = detail::fnma(r0, d_lo / d.hi, r0);
-    const B w0 = half_b / p.hi;
-    const B w_near = detail::fnma(w0, p_lo / p.hi, w0);
-
-    // |x| > 2^500 (float: 2^60), at half scale: h = s/2, e = (s + |x|)/2.
-    const B h = B(0.5) * ax * xsimd::sqrt(B(1) + (b / ax) / ax);
-    const B e = h + B(0.5) * ax;
-    const B r_far = (B(0.5) * half_b) / e;
-    const B w_far = (B(0.5) * r_far) / h;
-
-    const auto far = ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60));
-    return {xsimd::select(far, r_far, r_near), xsimd::select(far, w_far, w_near)};
+    root_sums<B> out{B(U(0.5) * U(b_)),
+                     {s_hi, s_lo},
+                     {d.hi, d.lo + s_lo},
+                     ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60)),
+                     B(0),
+                     B(0)};
+    if (xsimd::any(out.far)) {
+      out.far_h = B(0.5) * ax * xsimd::sqrt(B(1) + (b / ax) / ax);
+      out.far_e = out.far_h + B(0.5) * ax;
+    }
+    return out;
   }
+
   T b_;
 };
 

@@ -62,4 +62,15 @@ double_double<B> two_sum(const B& a, const B& b) {
   return {s, err};
 }
 
+// (n + n_lo)/(d + d_lo), rounded about once, with one division: q0 = n*(1/d) is within about
+// an ULP, its remainder n - q0*d is exact with a fused fma, and one correction step with the
+// low parts to first order brings q within about half an ULP.
+template <class B>
+B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
+  const B reciprocal = B(1) / d;
+  const B q0 = n * reciprocal;
+  const B remainder = detail::fnma(q0, d, n) + detail::fnma(q0, d_lo, n_lo);
+  return detail::fma(remainder, reciprocal, q0);
+}
+
 }  // namespace rectify::detail
