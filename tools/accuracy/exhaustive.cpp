@@ -49,9 +49,7 @@
 
 #include <rectify/delu.hpp>
 #include <rectify/elu.hpp>
-#ifndef ACCURACY_NO_GELU  // TEMPORARY until detail/normal_cdf.hpp lands
 #include <rectify/gelu.hpp>
-#endif
 #include <rectify/kernels.hpp>
 #include <rectify/leaky_relu.hpp>
 #include <rectify/mish.hpp>
@@ -169,12 +167,10 @@ std::vector<function_case> make_cases() {
     add(fn::elu, "elu", param("alpha", alpha), {alpha}, {alpha}, rectify::elu<float>{float(alpha)},
         rectify::elu<double>{alpha});
   }
-#ifndef ACCURACY_NO_GELU
   add(fn::gelu, "gelu", "exact", {}, {}, rectify::gelu<float>{}, rectify::gelu<double>{});
   add(fn::gelu_tanh, "gelu_tanh", "tanh", {}, {},
       rectify::gelu<float>{rectify::gelu_approximation::tanh},
       rectify::gelu<double>{rectify::gelu_approximation::tanh});
-#endif
   add(fn::silu, "silu", "", {}, {}, rectify::silu<float>{}, rectify::silu<double>{});
   add(fn::mish, "mish", "", {}, {}, rectify::mish<float>{}, rectify::mish<double>{});
   for (double k : {1.0, 3.5}) {
