@@ -49,8 +49,9 @@ class delu : public detail::activation<delu<T>, T> {
     // is formed as e^(a*x - ln b) instead, so a large b still gives the finite value it should.
     const B em = detail::expm1(y.hi);
     const B expm1_y = xsimd::select(em < B(huge<U>), detail::fma(em + B(1), y.lo, em), em);
-    const B quotient = xsimd::select(y.hi > B(overflowing<U>),
-                                     detail::exp_dd(y.hi - B(U(log_b_)), y.lo), expm1_y / B(U(b_)));
+    const B quotient = detail::where_needed(
+        y.hi > B(overflowing<U>) && x <= B(U(xc_)),
+        [&] { return detail::exp_dd(y.hi - B(U(log_b_)), y.lo); }, expm1_y / B(U(b_)));
     // With a tiny a even -DBL_MAX is not far left: the limit -1/b at -inf is set explicitly.
     const B at_minus_inf = B(U(-1) / U(b_));
     return xsimd::select(
@@ -61,9 +62,10 @@ class delu : public detail::activation<delu<T>, T> {
   B derivative_math(const B& x) const {
     using U = typename B::value_type;
     const auto y = scaled(x);
-    const B slope =
-        xsimd::select(y.hi > B(overflowing<U>), detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo),
-                      detail::exp_times(y.hi, y.lo, B(U(a_ / b_))));
+    const B slope = detail::where_needed(
+        y.hi > B(overflowing<U>) && x <= B(U(xc_)),
+        [&] { return detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo); },
+        detail::exp_times(y.hi, y.lo, B(U(a_ / b_))));
     return xsimd::select(x > B(U(xc_)), B(1),
                          xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), slope));
   }
