@@ -1,0 +1,298 @@
+/*
+ * rectify::detail::exp, exp_dd, expm1, log1p on xsimd::batch<float, A> -- native float kernels.
+ *
+ *   exp(x)         e^x        max error MEASURED_EXP ULP over all floats (avx512), sse2
+ * MEASURED_EXP_SSE2 exp_dd(hi, lo) e^(hi+lo)  max error MEASURED_EXPDD ULP (|lo| <= 2^-24 |hi|,
+ * random samples) expm1(x)       e^x - 1    max error MEASURED_EXPM1 ULP over all floats log1p(x)
+ * ln(1 + x)  max error MEASURED_LOG1P ULP over all floats (measured exhaustively by
+ * tools/accuracy/check_float_kernels.cpp against double libm).
+ *
+ * Range / edges: exp results in the subnormal range (x in [-103.97, -87.34]) are rounded once,
+ * not flushed; x > 88.72 gives +inf, x < -103.97 gives 0; exp(-inf) = 0, exp(+inf) = inf.
+ * expm1(-inf) = -1, expm1(+inf) = inf, expm1(x) = x for |x| < 2^-25 (keeps -0 and subnormal
+ * inputs exact). NaN -> NaN. exp_dd: lo must be finite and small (|lo| <= 2^-24 |hi| or so)
+ * when hi is finite; where |hi| >= 104 lo is ignored (it may be NaN when hi is infinite).
+ *
+ * Method: k = round(x / ln2), r = x - k ln2 with a Cody-Waite split of ln2 such that r_hi =
+ * x - k ln2_hi is exact (24-bit ln2_hi inside an fma, 16-bit ln2_hi without one); the rounding
+ * of r = r_hi - k ln2_lo is recovered by Fast2Sum and re-added to first order. e^r = 1 + r +
+ * r^2/2 + r^3 q(r) with a degree-4 float minimax q; 1 + r is summed exactly and r^2/2 formed
+ * exactly, so the final addition hi + lo is the only rounding that matters. The result is
+ * scaled by 2^k from the exponent bits; a rare, lane-uniform branch (only when some lane has
+ * |k| >= 126) splits 2^k into two factors and rounds subnormal results once. expm1 evaluates
+ * 2^k ((1 - 2^-k) + (e^r - 1)) with both sums exact before one final rounding.
+ * All constants: tools/sollya/exp_float.sollya.
+ */
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <xsimd/xsimd.hpp>
+
+#include "fma.hpp"
+
+namespace rectify::detail {
+
+namespace exp_float_impl {
+
+template <class A>
+using fbatch = xsimd::batch<float, A>;
+template <class A>
+using ubatch = xsimd::batch<std::uint32_t, A>;
+
+#if defined(__GNUC__) && !defined(__clang__)
+// g++ 12 reports _mm512_undefined_* inside the AVX-512 shift intrinsics as uninitialized
+// (GCC PR 105593); the value is never used, so silence it for this one helper only.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+// The bits of v shifted left by 23: for v = 1.5 * 2^23 + n (an integer-valued float), the low
+// bits of its mantissa hold n, so this is n << 23 (mod 2^32), an exponent field.
+template <class A>
+inline ubatch<A> shl23(const fbatch<A>& v) {
+  return xsimd::bitwise_cast<ubatch<A>>(v) << 23;
+}
+// Same false positive inside the AVX-512 int-to-float conversion and rcp14.
+template <class A>
+inline fbatch<A> to_float(const xsimd::batch<std::int32_t, A>& v) {
+  return xsimd::batch_cast<float>(v);
+}
+template <class A>
+inline fbatch<A> approx_reciprocal(const fbatch<A>& v) {
+  return xsimd::reciprocal(v);
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+template <class A>
+inline fbatch<A> as_float(const ubatch<A>& u) {
+  return xsimd::bitwise_cast<fbatch<A>>(u);
+}
+
+// Clamp with compare+select: NaN stays NaN (and then propagates through every step below).
+template <class A>
+inline fbatch<A> clamp(const fbatch<A>& x, float lo, float hi) {
+  using B = fbatch<A>;
+  const B y = xsimd::select(x < B(lo), B(lo), x);
+  return xsimd::select(y > B(hi), B(hi), y);
+}
+
+// 1.5 * 2^23: adding it rounds to an integer and leaves k in the low mantissa bits.
+inline constexpr float shifter = 0x1.8p23f;
+
+// The reduced argument and everything of e^r beyond 1 + r + r^2/2.
+template <class A>
+struct reduced {
+  fbatch<A> ks;    // shifter + k
+  fbatch<A> kd;    // k
+  fbatch<A> r;     // reduced argument, rounded
+  fbatch<A> r2;    // r*r rounded; r^2 = r2 + r2_lo exactly
+  fbatch<A> rest;  // r^3 q(r) + r2_lo/2 + d e^r, d the rounding error of r
+};
+
+// xc clamped to [-104, 89]; lo tiny (|lo| <= 2^-17): the low part of the argument xc + lo.
+template <class A>
+inline reduced<A> reduce(const fbatch<A>& xc, const fbatch<A>& lo) {
+  using B = fbatch<A>;
+  // Constants from tools/sollya/exp_float.sollya.
+  const B log2e(0x1.715476p0f);
+  reduced<A> o;
+  o.ks = detail::fma(xc, log2e, B(shifter));
+  o.kd = o.ks - B(shifter);
+  B r_hi, t;
+  if constexpr (has_fused_fma<A>) {
+    // ln2_hi is ln2 rounded to float: the fma forms k*ln2_hi exactly, and x - k*ln2_hi (a
+    // multiple of 2^-25 below 1/2 in magnitude) is a float, so r_hi is exact.
+    r_hi = detail::fnma(o.kd, B(0x1.62e43p-1f), xc);
+    t = detail::fms(o.kd, B(-0x1.05c61p-29f), lo);
+  } else {
+    // 16-bit ln2_hi: k*ln2_hi is an exact float product (|k| <= 150) and r_hi is exact.
+    r_hi = xc - o.kd * B(0x1.62e4p-1f);
+    t = o.kd * B(0x1.7f7d1cp-20f) - lo;
+  }
+  // r = r_hi - t rounded; Fast2Sum gives its error d (|t| < |r_hi| whenever d matters).
+  o.r = r_hi - t;
+  const B d = (r_hi - o.r) - t;
+  const B& r = o.r;
+  o.r2 = r * r;
+  B r2_lo;
+  if constexpr (has_fused_fma<A>) {
+    r2_lo = detail::fms(r, r, o.r2);
+  } else {
+    // Dekker: r = rh + rl with 12-bit halves, whose products are exact.
+    const B rh = xsimd::bitwise_and(r, as_float(ubatch<A>(0xfffff000u)));
+    const B rl = r - rh;
+    r2_lo = ((rh * rh - o.r2) + B(2.0f) * rh * rl) + rl * rl;
+  }
+  // q(r) = c3 + c4 r + ... + c7 r^4, Estrin-style to shorten the dependency chain.
+  const B q01 = detail::fma(B(0x1.5554f2p-5f), r, B(0x1.555556p-3f));
+  const B q23 = detail::fma(B(0x1.6d4118p-10f), r, B(0x1.11100cp-7f));
+  const B q = detail::fma(detail::fma(B(0x1.a22dc6p-13f), o.r2, q23), o.r2, q01);
+  // e^(r + d) ~ e^r + d (1 + r + r^2/2): |d| <= 2^-26, the dropped d r^3/6 is below 2^-33.
+  const B g = detail::fma(B(0.5f), o.r2, r) + B(1.0f);
+  o.rest = detail::fma(o.r2 * r, q, detail::fma(d, g, B(0.5f) * r2_lo));
+  return o;
+}
+
+// e^r = hi + lo, hi = 1 + r + r^2/2 rounded and lo the rest rounded once (|lo| < 2^-7). Both
+// 1 + r and (1 + r) + r^2/2 are summed exactly (Fast2Sum, r^2/2 exact as r2/2 + r2_lo/2), so
+// the rounding of lo costs at most 2^-33 and the final hi + lo is the only big rounding.
+template <class A>
+inline void exp_parts(const reduced<A>& p, fbatch<A>& hi, fbatch<A>& lo) {
+  using B = fbatch<A>;
+  const B h1 = B(1.0f) + p.r;
+  const B l1 = (B(1.0f) - h1) + p.r;
+  const B r2h = B(0.5f) * p.r2;
+  hi = h1 + r2h;
+  const B l2 = (h1 - hi) + r2h;
+  lo = (l1 + l2) + p.rest;
+}
+
+// (hi + lo) * 2^k, rounded once also when the result is subnormal or overflows.
+template <class A>
+inline fbatch<A> scale(const reduced<A>& p, const fbatch<A>& hi, const fbatch<A>& lo) {
+  using B = fbatch<A>;
+  using U = ubatch<A>;
+  const B z = hi + lo;
+  // 2^k straight from the exponent bits: right for k in [-126, 127], where z * 2^k is normal
+  // (or, for k = -126, may be subnormal: that k goes to the slow path too).
+  B res = z * as_float(shl23(p.ks) + U(127u << 23));
+  const auto rare = xsimd::abs(p.kd) > B(125.5f);
+  if (xsimd::any(rare)) {
+    // 2^k = s1 * s2 with both factors normal for every k in [-150, 129]: the product with s1
+    // is exact, only the one with s2 rounds (or overflows).
+    const auto neg = p.kd < B(0.0f);
+    const B ks1 = p.ks + xsimd::select(neg, B(127.0f + 64.0f), B(127.0f - 64.0f));  // exact
+    const B s1 = as_float(shl23(ks1));
+    const B s2 = xsimd::select(neg, B(0x1p-64f), B(0x1p64f));
+    const B big = (z * s1) * s2;
+    // Subnormal result: (z * s1) * s2 would round twice. Scale by 2^126 instead (exact) and let
+    // 1 + w round at the 2^-23 position, which is the 2^-149 position after scaling back; so
+    // the result is rounded once. w < 1 tells exactly when the result is below 2^-126.
+    const B c(0x1p62f);
+    const B wh = (hi * s1) * c;
+    const B wl = (lo * s1) * c;
+    const B h = B(1.0f) + wh;
+    const B l = ((B(1.0f) - h) + wh) + wl;
+    const B tiny = ((h + l) - B(1.0f)) * B(0x1p-126f);
+    res = xsimd::select(rare, xsimd::select(neg & (wh < B(1.0f)), tiny, big), res);
+  }
+  return res;
+}
+
+}  // namespace exp_float_impl
+
+template <class A>
+inline xsimd::batch<float, A> exp(const xsimd::batch<float, A>& x) {
+  using B = xsimd::batch<float, A>;
+  // Below -104, e^x < 2^-150 rounds to 0; above 89 it overflows. The clamp keeps k within the
+  // scaling below and maps +-inf to the right limits; NaN passes and propagates.
+  const auto p = exp_float_impl::reduce(exp_float_impl::clamp(x, -104.0f, 89.0f), B(0.0f));
+  B hi, lo;
+  exp_float_impl::exp_parts(p, hi, lo);
+  return exp_float_impl::scale(p, hi, lo);
+}
+
+template <class A>
+inline xsimd::batch<float, A> exp_dd(const xsimd::batch<float, A>& hi,
+                                     const xsimd::batch<float, A>& lo) {
+  using B = xsimd::batch<float, A>;
+  // Outside |hi| < 104 the clamp decides the result; drop lo there (it may be NaN for hi = inf).
+  const B lo_used = xsimd::select(xsimd::abs(hi) < B(104.0f), lo, B(0.0f));
+  const auto p = exp_float_impl::reduce(exp_float_impl::clamp(hi, -104.0f, 89.0f), lo_used);
+  B zh, zl;
+  exp_float_impl::exp_parts(p, zh, zl);
+  return exp_float_impl::scale(p, zh, zl);
+}
+
+template <class A>
+inline xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
+  using B = xsimd::batch<float, A>;
+  using U = xsimd::batch<std::uint32_t, A>;
+  // Below -18, e^x < 2^-25 and e^x - 1 rounds to -1.
+  const auto p = exp_float_impl::reduce(exp_float_impl::clamp(x, -18.0f, 89.0f), B(0.0f));
+  // e^r - 1 = e_hi + e_lo: r + r^2/2 by Fast2Sum (|r| >= r^2/2, r2/2 exact), the rest below.
+  const B r2h = B(0.5f) * p.r2;
+  const B e_hi = p.r + r2h;
+  const B e_lo = ((p.r - e_hi) + r2h) + p.rest;
+  // e^x - 1 = 2^k (c + e^r - 1) with c = 1 - 2^-k = c_hi + c_lo (2Sum: c is inexact for
+  // |k| >= 25). k in [-26, 128]: 2^-k = 2^(64-k) * 2^-64 (subnormal but exact for k >= 127).
+  const U k23 = exp_float_impl::shl23(p.ks);
+  const B n = exp_float_impl::as_float(U(191u << 23) - k23) * B(0x1p-64f);
+  const B c_hi = B(1.0f) - n;
+  const B bb = c_hi - B(1.0f);
+  const B c_lo = (B(1.0f) - (c_hi - bb)) - (n + bb);
+  // c_hi + e_hi exactly (Fast2Sum: |c_hi| >= 1/2 > |e_hi| unless k = 0, where c_hi = 0).
+  const B w = c_hi + e_hi;
+  const B err = (c_hi - w) + e_hi;
+  const B z = w + ((err + c_lo) + e_lo);
+  // Scaling by 2^(k-64) then 2^64 is exact (the result is normal), or overflows for k = 128.
+  B res = (z * exp_float_impl::as_float(k23 + U(63u << 23))) * B(0x1p64f);
+  // |x| < 2^-25: e^x - 1 rounds to x; returning x keeps -0 and subnormal inputs exact (z * 2^-64
+  // would flush them).
+  return xsimd::select(xsimd::abs(x) < B(0x1p-25f), x, res);
+}
+
+template <class A>
+inline xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
+  using B = xsimd::batch<float, A>;
+  using I = xsimd::batch<std::int32_t, A>;
+  // 1 + x = u_hi + u_lo exactly (2Sum: either operand may be the larger).
+  const B u_hi = B(1.0f) + x;
+  const B bb = u_hi - x;
+  const B u_lo = (x - (u_hi - bb)) + (B(1.0f) - bb);
+  // u_hi = 2^e m with m in [sqrt(1/2), sqrt(2)), read off the bits (u_hi >= 2^-24 is normal).
+  const I ub = xsimd::bitwise_cast<I>(u_hi) - I(0x3f3504f3);  // bits of sqrt(1/2) as float
+  const I e_bits = ub & I(static_cast<std::int32_t>(0xff800000u));
+  const B m = xsimd::bitwise_cast<B>(xsimd::bitwise_cast<I>(u_hi) - e_bits);
+  const B e = exp_float_impl::to_float(e_bits) * B(0x1p-23f);  // exact: e_bits = e * 2^23
+  // ln(1 + x) = e ln2 + ln(1 + f) + ln(1 + u_lo/u_hi), f = m - 1 exact (Sterbenz). For e = 0,
+  // f = x itself: then u_lo is not needed, and tiny x keeps all its bits. u_lo/u_hi < 2^-24
+  // needs only a few correct bits, so the approximate reciprocal (12 or 14 bits) is enough.
+  const auto e0 = e == B(0.0f);
+  const B f = xsimd::select(e0, x, m - B(1.0f));
+  const B c = xsimd::select(e0, B(0.0f), u_lo * exp_float_impl::approx_reciprocal(u_hi));
+  // e ln2_hi (16 bits: exact for |e| <= 128) + f by Fast2Sum (|e ln2| > 0.69 > |f| or e = 0).
+  const B a = e * B(0x1.62e4p-1f);
+  const B h = a + f;
+  const B h_lo = (a - h) + f;
+  // f^2/2 = f2h + f2_lo/2 exactly; h - f2h by Fast2Sum (|h| >= 0.34 or h = f, both > f^2/2).
+  const B f2 = f * f;
+  B f2_lo;
+  if constexpr (has_fused_fma<A>) {
+    f2_lo = detail::fms(f, f, f2);
+  } else {
+    const B fh =
+        xsimd::bitwise_and(f, xsimd::bitwise_cast<B>(I(static_cast<std::int32_t>(0xfffff000u))));
+    const B fl = f - fh;
+    f2_lo = ((fh * fh - f2) + B(2.0f) * fh * fl) + fl * fl;
+  }
+  const B f2h = B(0.5f) * f2;
+  const B s = h - f2h;
+  const B s_lo = (h - s) - f2h;
+  // ln(1 + f) = f - f^2/2 + f^3 P(f), P of degree 8 (tools/sollya/exp_float.sollya), Estrin.
+  const B f4 = f2 * f2;
+  const B p01 = detail::fma(B(-0x1.000008p-2f), f, B(0x1.555548p-2f));
+  const B p23 = detail::fma(B(-0x1.555b8ep-3f), f, B(0x1.99a47ap-3f));
+  const B p45 = detail::fma(B(-0x1.fc3da6p-4f), f, B(0x1.233abcp-3f));
+  const B p67 = detail::fma(B(-0x1.dd9dfcp-4f), f, B(0x1.e6e092p-4f));
+  const B p03 = detail::fma(p23, f2, p01);
+  const B p47 = detail::fma(p67, f2, p45);
+  const B pp = detail::fma(detail::fma(B(0x1.13bb06p-4f), f4, p47), f4, p03);
+  const B low = detail::fma(
+      f2 * f, pp,
+      detail::fma(e, B(0x1.7f7d1cp-20f), detail::fma(B(-0.5f), f2_lo, (s_lo + h_lo) + c)));
+  B res = s + low;
+  // Edges: |x| < 2^-24 rounds to x (keeps -0 and subnormals), -1 -> -inf, below -1 NaN,
+  // +inf -> +inf (u_lo is NaN there). NaN propagates through the arithmetic.
+  const B inf(std::numeric_limits<float>::infinity());
+  res = xsimd::select(xsimd::abs(x) < B(0x1p-24f), x, res);
+  res = xsimd::select(x == B(-1.0f), -inf, res);
+  res = xsimd::select(x < B(-1.0f), B(std::numeric_limits<float>::quiet_NaN()), res);
+  return xsimd::select(x == inf, inf, res);
+}
+
+}  // namespace rectify::detail
