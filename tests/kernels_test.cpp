@@ -224,6 +224,7 @@ void check_explicit_archs(const F& f, const std::string& name, const config& c) 
     rectify::forward<A>(f, std::span<const T>(x), std::span<T>(y));
     rectify::derivative<A>(f, std::span<const T>(x), std::span<T>(d));
     std::size_t bad_bits = 0;
+    std::ostringstream first_bad;
     worst_case<T> wf, wd;
     wf.exact = wd.exact = c.exact();
     for (std::size_t i = 0; i < n; ++i) {
@@ -236,8 +237,16 @@ void check_explicit_archs(const F& f, const std::string& name, const config& c) 
         db = f.derivative(B(x[i]));
       }
       for (std::size_t k = 0; k < m; ++k) {
-        bad_bits += !same_bits(y[k * n + i], yb[k].get(0));
-        bad_bits += !same_bits(d[k * n + i], db[k].get(0));
+        const bool bad =
+            !same_bits(y[k * n + i], yb[k].get(0)) || !same_bits(d[k * n + i], db[k].get(0));
+        if (bad && bad_bits == 0) {
+          first_bad << "first difference at x = " << hex_and_decimal(double(x[i]))
+                    << ": span forward " << hex_and_decimal(double(y[k * n + i])) << " vs batch "
+                    << hex_and_decimal(double(yb[k].get(0))) << ", span derivative "
+                    << hex_and_decimal(double(d[k * n + i])) << " vs batch "
+                    << hex_and_decimal(double(db[k].get(0)));
+        }
+        bad_bits += bad;
         if (std::isfinite(x[i])) {
           wf.add(x[i], y[k * n + i], fwd[k][i].hi, fwd[k][i].lo, 0.0);
           wd.add(x[i], d[k * n + i], der[k][i].hi, der[k][i].lo,
@@ -245,6 +254,7 @@ void check_explicit_archs(const F& f, const std::string& name, const config& c) 
         }
       }
     }
+    INFO(first_bad.str());
     CHECK(bad_bits == 0);
     report(name + " [" + A::name() + " kernel]", c.exact(), "forward", "pool", wf);
     report(name + " [" + A::name() + " kernel]", c.exact(), "derivative", "pool", wd);

@@ -210,7 +210,7 @@ struct mpfr_reference::impl {
     for (auto& v : t)
       mpfr_init2(v, p);
     for (mpfr_ptr v : {&sqrt2[0], &two_sqrt_2_over_pi[0], &kappa[0], &inv_sqrt_2pi[0], &xp[0],
-                       &xm[0], &fp[0], &fm[0], &h[0], &scale[0]}) {
+                       &xm[0], &fp[0], &fm[0], &h[0], &scale[0], &cdf_x[0], &cdf_value[0]}) {
       mpfr_init2(v, p);
     }
     mpfr_sqrt_ui(sqrt2, 2, rnd);
@@ -229,7 +229,7 @@ struct mpfr_reference::impl {
     for (auto& v : t)
       mpfr_clear(v);
     for (mpfr_ptr v : {&sqrt2[0], &two_sqrt_2_over_pi[0], &kappa[0], &inv_sqrt_2pi[0], &xp[0],
-                       &xm[0], &fp[0], &fm[0], &h[0], &scale[0]}) {
+                       &xm[0], &fp[0], &fm[0], &h[0], &scale[0], &cdf_x[0], &cdf_value[0]}) {
       mpfr_clear(v);
     }
   }
@@ -263,7 +263,24 @@ struct mpfr_reference::impl {
   // out = Phi(x). With z = |x|/sqrt2: x >= 0: (1 + erf z)/2, a sum of positives;
   // x < 0: erfc(z)/2, and (1 - erf z)/2 for z < 1 where erf z < 0.85 cancels at most 3 bits
   // (MPFR's erfc is slow there, its erf fast).
+  // The last Phi computed, reused when forward and derivative are taken at the same x (MPFR's
+  // erfc is most of the gelu references' cost).
+  mpfr_t cdf_x, cdf_value;
+  bool cdf_valid = false;
+
   void normal_cdf(mpfr_ptr out, mpfr_srcptr x, mpfr_ptr z) {
+    if (cdf_valid && mpfr_get_prec(x) <= mpfr_get_prec(cdf_x) && mpfr_equal_p(x, cdf_x)) {
+      mpfr_set(out, cdf_value, rnd);
+      return;
+    }
+    normal_cdf_uncached(out, x, z);
+    if (mpfr_get_prec(x) <= mpfr_get_prec(cdf_x)) {
+      mpfr_set(cdf_x, x, rnd);
+      mpfr_set(cdf_value, out, rnd);
+      cdf_valid = true;
+    }
+  }
+  void normal_cdf_uncached(mpfr_ptr out, mpfr_srcptr x, mpfr_ptr z) {
     mpfr_abs(z, x, rnd);
     mpfr_div(z, z, sqrt2, rnd);
     if (mpfr_sgn(x) >= 0) {
