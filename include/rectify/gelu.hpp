@@ -43,7 +43,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   template <class B>
   B forward_math(const B& x) const {
     if (approximation_ == gelu_approximation::none)
-      return exact(x, forward_exact{});
+      return in_double(x, forward_exact{});
     using U = typename B::value_type;
     // Beyond +-30, sigma(2u) is exactly 0 or 1: x is clamped from below only, so that -inf*0
     // is not formed and +inf stays +inf.
@@ -60,7 +60,15 @@ class gelu : public detail::activation<gelu<T>, T> {
   template <class B>
   B derivative_math(const B& x) const {
     if (approximation_ == gelu_approximation::none)
-      return exact(x, derivative_exact{});
+      return in_double(x, derivative_exact{});
+    return in_double(x, [](const auto& v) { return tanh_derivative(v); });
+  }
+
+ private:
+  // f' of the tanh form. Its two terms cancel for x < 0; rounded in float, the products of the
+  // second term lose up to 6 ULP of the larger term, so float evaluates it in double.
+  template <class B>
+  static B tanh_derivative(const B& x) {
     using U = typename B::value_type;
     const B c = detail::clamp_keep_nan(x, U(-30), U(30));
     const auto two_u = tanh_argument(c);
@@ -75,9 +83,8 @@ class gelu : public detail::activation<gelu<T>, T> {
         body);
   }
 
- private:
-  // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x). A float batch is evaluated in
-  // double and rounded once (x*Phi(x) rounded twice in float would lose up to an ULP).
+  // The exact form, in double: x*Phi(x) and Phi(x) + x*phi(x) (in float, x*Phi(x) rounded twice
+  // would lose up to an ULP; normal_cdf is written for double).
   struct forward_exact {
     template <class A>
     xsimd::batch<double, A> operator()(const xsimd::batch<double, A>& x) const {
@@ -96,8 +103,9 @@ class gelu : public detail::activation<gelu<T>, T> {
       return detail::fma(c, detail::normal_pdf(c), detail::normal_cdf(c));
     }
   };
+  // f(x) for a double batch; a float batch is widened to double, computed and rounded once.
   template <class T_, class A, class F>
-  static xsimd::batch<T_, A> exact(const xsimd::batch<T_, A>& x, F f) {
+  static xsimd::batch<T_, A> in_double(const xsimd::batch<T_, A>& x, F f) {
     if constexpr (std::is_same_v<T_, double>) {
       return f(x);
     } else {

@@ -40,8 +40,11 @@ class softplus : public detail::activation<softplus<T>, T> {
     const B t = detail::exp_dd(xsimd::select(non_negative, -y.hi, y.hi),
                                xsimd::select(non_negative, -y.lo, y.lo));
     const B tail = xsimd::log1p(t);
-    const B sp = xsimd::select(non_negative, y.hi + (y.lo + tail), tail);
-    const B f = k_ == T(1) ? sp : sp / B(U(k_));
+    // sp = max(y, 0) + tail as hi + lo, divided by k with one rounding.
+    const auto sum = detail::two_sum(y.hi, tail);
+    const B sp_hi = xsimd::select(non_negative, sum.hi, tail);
+    const B sp_lo = xsimd::select(non_negative, sum.lo + y.lo, B(0));
+    const B f = k_ == T(1) ? sp_hi + sp_lo : detail::divide(sp_hi, sp_lo, B(U(k_)), B(0));
     const U negligible = detail::exp_limits<U>::negligible;
     // Far left, f = e^y/k: exp_times rounds a subnormal result once (sp/k would round twice).
     const B body = detail::where_needed(

@@ -136,7 +136,10 @@ inline reduced<A> reduce(const fbatch<A>& xc, const fbatch<A>& lo) {
   const B q = detail::fma(detail::fma(B(0x1.a22dc6p-13f), o.r2, q23), o.r2, q01);
   // e^(r + d) ~ e^r + d (1 + r + r^2/2): |d| <= 2^-26, the dropped d r^3/6 is below 2^-33.
   const B g = detail::fma(B(0.5f), o.r2, r) + B(1.0f);
-  o.rest = detail::fma(o.r2 * r, q, detail::fma(d, g, B(0.5f) * r2_lo));
+  // r^3 q as r2 * (r q) inside the last fma, with r2_lo (r q + 1/2) added below: rounding r^3
+  // itself would cost up to 2^-24 of r^3 q, which matters where expm1 cancels (k = 1).
+  const B rq = r * q;
+  o.rest = detail::fma(o.r2, rq, detail::fma(d, g, r2_lo * (rq + B(0.5f))));
   return o;
 }
 
@@ -285,9 +288,11 @@ inline xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
   const B p03 = detail::fma(p23, f2, p01);
   const B p47 = detail::fma(p67, f2, p45);
   const B pp = detail::fma(detail::fma(B(0x1.13bb06p-4f), f4, p47), f4, p03);
+  // f^3 P as f2 * (f P) inside the last fma, f2_lo (f P - 1/2) below (see r^3 q in reduce).
+  const B fp = f * pp;
   const B low = detail::fma(
-      f2 * f, pp,
-      detail::fma(e, B(0x1.7f7d1cp-20f), detail::fma(B(-0.5f), f2_lo, (s_lo + h_lo) + c)));
+      f2, fp,
+      detail::fma(e, B(0x1.7f7d1cp-20f), detail::fma(f2_lo, fp - B(0.5f), (s_lo + h_lo) + c)));
   B res = s + low;
   // Edges: |x| < 2^-24 rounds to x (keeps -0 and subnormals), -1 -> -inf, below -1 NaN,
   // +inf -> +inf (u_lo is NaN there). NaN propagates through the arithmetic.

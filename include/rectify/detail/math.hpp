@@ -9,7 +9,7 @@
 
 #include "double_double.hpp"
 #include "exp.hpp"
-#include "exp_widened.hpp"
+#include "exp_float.hpp"
 #include "fma.hpp"
 
 namespace rectify::detail {
