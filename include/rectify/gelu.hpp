@@ -72,14 +72,26 @@ class gelu : public detail::activation<gelu<T>, T> {
     using U = typename B::value_type;
     const B c = detail::clamp_keep_nan(x, U(-30), U(30));
     const auto two_u = tanh_argument(c);
-    const auto s = detail::sigmoid(two_u.hi, two_u.lo);
-    const B two_u_slope = B(constants<U>::two_sqrt_2_over_pi_hi) *
-                          detail::fma(B(U(3) * constants<U>::kappa_hi) * c, c, B(1));
-    const B body = detail::fma(c * two_u_slope * s.positive, s.negative, s.positive);
+    // m = x 2u' = 2 sqrt(2/pi) x (1 + 3 kappa x^2) as hi + lo: near the zero crossing of f' the
+    // error of m is an error of the same size in f'.
+    using k = constants<U>;
+    const auto square = detail::two_prod(c, c);
+    const auto a = detail::two_prod(B(k::three_kappa_hi), square.hi);
+    const B a_lo = a.lo + (B(k::three_kappa_hi) * square.lo + B(k::three_kappa_lo) * square.hi);
+    const auto g = detail::two_sum(B(1), a.hi);
+    const auto v = detail::two_prod(c, g.hi);
+    const B v_lo = detail::fma(c, g.lo + a_lo, v.lo);
+    const auto m = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
+    const B m_lo = m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi);
+    // f' = sigma(2u) (1 + x 2u' sigma(-2u)), one quotient of hi + lo sums (detail/math.hpp).
+    const B body = detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m_lo);
     // Where 2u < -40 (float: -20): f' = e^(2u) (1 + x 2u') to well within an ULP.
     return detail::where_needed(
         two_u.hi < B(-detail::exp_limits<U>::negligible),
-        [&] { return detail::exp_times(two_u.hi, two_u.lo, detail::fma(c, two_u_slope, B(1))); },
+        [&] {
+          const auto one_m = detail::two_sum(B(1), m.hi);
+          return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m_lo));
+        },
         body);
   }
 
@@ -114,8 +126,8 @@ class gelu : public detail::activation<gelu<T>, T> {
     }
   }
 
-  // 2*sqrt(2/pi) and 0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits for double,
-  // 48 for float.
+  // 2*sqrt(2/pi), 0.044715 and 3*0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits
+  // for double, 48 for float.
   template <class U>
   struct constants;
 
@@ -148,6 +160,9 @@ struct gelu<T>::constants {
       is_double ? U(-0x1.cbc0d30ebfd15p-54) : U(-0x1.857936p-25);
   static constexpr U kappa_hi = is_double ? U(0x1.6e4e26d4801f7p-5) : U(0x1.6e4e26p-5);
   static constexpr U kappa_lo = is_double ? U(0x1.441355475a31ap-59) : U(0x1.a9003ep-30);
+  // 3 * 0.044715 = 0.134145, from its decimal string.
+  static constexpr U three_kappa_hi = is_double ? U(0x1.12ba9d1f60179p-3) : U(0x1.12ba9ep-3);
+  static constexpr U three_kappa_lo = is_double ? U(0x1.f30e7ff583a54p-57) : U(-0x1.c13fdp-28);
 };
 
 }  // namespace rectify

@@ -43,21 +43,8 @@ class silu : public detail::activation<silu<T>, T> {
   B derivative_math(const B& x) const {
     using limits = detail::exp_limits<typename B::value_type>;
     const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
-    // With t = e^-|x|, f' = n/(1 + t)^2 where n = 1 + t(1 + x) for x >= 0 and t(1 + x + t) for
-    // x < 0; n and (1 + t)^2 are formed as hi + lo sums and divided once.
-    const auto p = detail::logistic(clamped, B(0));
-    const auto one_x = detail::two_sum(B(1), clamped);
-    const auto t_one_x = detail::two_prod(p.t, one_x.hi);
-    const auto positive_n = detail::two_sum(B(1), t_one_x.hi);
-    const B positive_n_lo = positive_n.lo + detail::fma(p.t, one_x.lo, t_one_x.lo);
-    const B c = one_x.hi + (one_x.lo + p.t);
-    const auto negative_n = detail::two_prod(p.t, c);
-    const auto non_negative = clamped >= B(0);
-    const auto d2 = detail::two_prod(p.d, p.d);
-    const B d2_lo = detail::fma(B(2) * p.d, p.d_lo, d2.lo);
-    const B f =
-        detail::divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
-                       xsimd::select(non_negative, positive_n_lo, negative_n.lo), d2.hi, d2_lo);
+    // f' = sigma(x) (1 + x sigma(-x)), one quotient of hi + lo sums (detail/math.hpp).
+    const B f = detail::sigmoid_slope(clamped, B(0), clamped, B(0));
     return detail::where_needed(
         x < B(-limits::negligible),
         [&] { return detail::exp_times(clamped, B(0), B(1) + clamped); }, f);

@@ -85,6 +85,30 @@ sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& y) {
   return sigmoid(y, xsimd::batch<T, A>(0));
 }
 
+// sigma(y) (1 + m sigma(-y)) for y = hi + lo and m = m + m_lo: the derivative of x*sigma(y) shape
+// shared by silu (y = m = x) and the tanh form of gelu (y = 2u, m = x*2u'). With t = e^-|y| it is
+//   n/(1 + t)^2,  n = 1 + t(1 + m) for y >= 0,  n = t(1 + m + t) for y < 0,
+// with n and (1 + t)^2 formed as hi + lo sums and divided once. Where 1 + m + t cancels (the
+// derivatives' zero crossing) the error stays small against the terms that cancel.
+template <class T, class A>
+xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
+                                 const xsimd::batch<T, A>& m, const xsimd::batch<T, A>& m_lo) {
+  using B = xsimd::batch<T, A>;
+  const auto p = logistic(hi, lo);
+  const auto one_m = two_sum(B(1), m);
+  const B one_m_lo = one_m.lo + m_lo;
+  const auto t_one_m = two_prod(p.t, one_m.hi);
+  const auto positive_n = two_sum(B(1), t_one_m.hi);
+  const B positive_n_lo = positive_n.lo + detail::fma(p.t, one_m_lo, t_one_m.lo);
+  const B c = one_m.hi + (one_m_lo + p.t);
+  const auto negative_n = two_prod(p.t, c);
+  const auto non_negative = hi >= B(0);
+  const auto d2 = two_prod(p.d, p.d);
+  const B d2_lo = detail::fma(B(2) * p.d, p.d_lo, d2.lo);
+  return divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
+                xsimd::select(non_negative, positive_n_lo, negative_n.lo), d2.hi, d2_lo);
+}
+
 // m * e^(hi + lo) for |m| <= 2^20, rounded once also where the result is subnormal. Near the
 // bottom of the range e^hi itself is near or below the smallest normal, where its absolute
 // error is half a subnormal ULP; multiplying it by m (silu's x, say, up to 745) would multiply
