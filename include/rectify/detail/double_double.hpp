@@ -70,7 +70,10 @@ B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const B reciprocal = B(1) / d;
   const B q0 = n * reciprocal;
   const B remainder = detail::fnma(q0, d, n) + detail::fnma(q0, d_lo, n_lo);
-  return detail::fma(remainder, reciprocal, q0);
+  const B q = detail::fma(remainder, reciprocal, q0);
+  // A subnormal d (1/d overflows) or an overflowing quotient: the plain quotient is right there.
+  const auto unusual = xsimd::isinf(reciprocal) || xsimd::isinf(q0);
+  return xsimd::any(unusual) ? xsimd::select(unusual, n / d, q) : q;
 }
 
 }  // namespace rectify::detail
