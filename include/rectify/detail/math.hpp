@@ -41,14 +41,40 @@ B where_needed(const Mask& needed, F compute, const B& otherwise) {
   return xsimd::any(needed) ? xsimd::select(needed, compute(), otherwise) : otherwise;
 }
 
-// The pieces of the logistic sigmoid at y = hi + lo: t = e^-|y| <= 1 and 1 + t = d + d_lo
-// exactly. From t, neither 1 + e^-y overflows for y << 0 nor 1 - sigma(y) cancels for y >> 0:
+// e^(hi + lo) as an unevaluated sum e + e_lo, for the quotients below that need e^x beyond its
+// rounding. In double, where the result is a normal number, the exp kernel's own hi + lo
+// (before its final rounding) is good to ~2^-60 and the scaling by 2^k is exact; elsewhere, and
+// in float (whose results are well served by one rounding), e_lo = 0.
+template <class A>
+double_double<xsimd::batch<double, A>> exp_split(const xsimd::batch<double, A>& hi,
+                                                 const xsimd::batch<double, A>& lo) {
+  using B = xsimd::batch<double, A>;
+  const B lo_used = xsimd::select(xsimd::abs(hi) < B(746), lo, B(0));
+  const auto p = exp_impl::reduce(exp_impl::clamp(hi, -746.0, 710.0), lo_used);
+  const B e = xsimd::select(xsimd::isnan(hi), hi, exp_impl::finish(p.p_hi, p.p_lo, p.s1, p.s2));
+  const B scale = p.s1 * p.s2;
+  const B e_hi = p.p_hi * scale;
+  const B e_lo = p.p_lo * scale;
+  const B sum = e_hi + e_lo;
+  const auto normal = e >= B(0x1p-1000) && e < B(0x1p1000);
+  return {xsimd::select(normal, sum, e), xsimd::select(normal, e_lo - (sum - e_hi), B(0))};
+}
+template <class A>
+double_double<xsimd::batch<float, A>> exp_split(const xsimd::batch<float, A>& hi,
+                                                const xsimd::batch<float, A>& lo) {
+  return {exp_dd(hi, lo), xsimd::batch<float, A>(0)};
+}
+
+// The pieces of the logistic sigmoid at y = hi + lo: t = e^-|y| <= 1 as t + t_lo, and
+// 1 + t = d + d_lo. From t, neither 1 + e^-y overflows for y << 0 nor 1 - sigma(y) cancels for y >>
+// 0:
 //   y >= 0: sigma(y) = 1/(1+t), sigma(-y) = t/(1+t);   y < 0: the two swap.
 // lo carries the rounding error of a product such as k*x: where sigma(y) ~ e^y, a relative
 // error e in y would become |y|*e in the result.
 template <class B>
 struct logistic_parts {
   B t;
+  B t_lo;
   B d;
   B d_lo;
 };
@@ -58,9 +84,10 @@ logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
                                             const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto non_negative = hi >= B(0);
-  const B t = exp_dd(xsimd::select(non_negative, -hi, hi), xsimd::select(non_negative, -lo, lo));
-  const B d = B(1) + t;
-  return {t, d, (B(1) - d) + t};
+  const auto t =
+      exp_split(xsimd::select(non_negative, -hi, hi), xsimd::select(non_negative, -lo, lo));
+  const B d = B(1) + t.hi;
+  return {t.hi, t.lo, d, ((B(1) - d) + t.hi) + t.lo};
 }
 
 template <class B>
@@ -75,7 +102,7 @@ sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& hi,
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const B big = divide(B(1), B(0), p.d, p.d_lo);
-  const B small = divide(p.t, B(0), p.d, p.d_lo);
+  const B small = divide(p.t, p.t_lo, p.d, p.d_lo);
   const auto non_negative = hi >= B(0);
   return {xsimd::select(non_negative, big, small), xsimd::select(non_negative, small, big)};
 }
@@ -99,14 +126,17 @@ xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsimd::batc
   const B one_m_lo = one_m.lo + m_lo;
   const auto t_one_m = two_prod(p.t, one_m.hi);
   const auto positive_n = two_sum(B(1), t_one_m.hi);
-  const B positive_n_lo = positive_n.lo + detail::fma(p.t, one_m_lo, t_one_m.lo);
-  const B c = one_m.hi + (one_m_lo + p.t);
-  const auto negative_n = two_prod(p.t, c);
+  const B positive_n_lo =
+      positive_n.lo + detail::fma(p.t, one_m_lo, detail::fma(p.t_lo, one_m.hi, t_one_m.lo));
+  const auto c = two_sum(one_m.hi, p.t);  // 1 + m + t
+  const B c_lo = c.lo + (one_m_lo + p.t_lo);
+  const auto negative_n = two_prod(p.t, c.hi);
+  const B negative_n_lo = detail::fma(p.t_lo, c.hi, detail::fma(p.t, c_lo, negative_n.lo));
   const auto non_negative = hi >= B(0);
   const auto d2 = two_prod(p.d, p.d);
   const B d2_lo = detail::fma(B(2) * p.d, p.d_lo, d2.lo);
   return divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
-                xsimd::select(non_negative, positive_n_lo, negative_n.lo), d2.hi, d2_lo);
+                xsimd::select(non_negative, positive_n_lo, negative_n_lo), d2.hi, d2_lo);
 }
 
 // m * e^(hi + lo) for |m| <= 2^20, rounded once also where the result is subnormal. Near the
