@@ -37,8 +37,8 @@ class mish : public detail::activation<mish<T>, T> {
     const B c = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     const auto q = quotients(c);
     // x <= 0: f = x n/(n + 2) with x n exact;  x > 0: f = x - x w.
-    const auto xn = detail::two_prod(c, q.n);
-    const B negative = detail::divide(xn.hi, xn.lo, q.n2.hi, q.n2.lo);
+    const auto xn = detail::two_prod(c, q.n.hi);
+    const B negative = detail::divide(xn.hi, detail::fma(c, q.n.lo, xn.lo), q.n2.hi, q.n2.lo);
     const B positive = detail::fnma(c, q.w, c);
     const B body = xsimd::select(x > c, x, xsimd::select(c > B(0), positive, negative));
     return detail::where_needed(
@@ -53,10 +53,20 @@ class mish : public detail::activation<mish<T>, T> {
     // x <= 0: tanh(sp) + x sigma (1 - tanh^2) over the common denominator (n + 2)^2 is
     //   f' = t ((t + 2)(n + 2) + 4x(1 + t)) / (n + 2)^2,
     // whose bracket, t^3 + 4t^2 + (6 + 4x)t + 4 + 4x, holds the zero crossing near x = -1.19.
-    const B t2 = q.t * q.t;
-    const B bracket = detail::fma(
-        t2, q.t + B(4), detail::fma(q.t, detail::fma(B(4), c, B(6)), detail::fma(B(4), c, B(4))));
-    const auto numerator = detail::two_prod(q.t, bracket);
+    // The bracket's terms summed as hi + lo (two_sum), so that only its small terms round.
+    const B t = q.t.hi;
+    const auto a0 = detail::two_sum(B(4), B(4) * c);
+    const auto six = detail::two_sum(B(6), B(4) * c);
+    const auto a1 = detail::two_prod(six.hi, t);
+    const B a1_lo = a1.lo + detail::fma(six.lo, t, six.hi * q.t.lo);
+    const auto t_sq = detail::two_prod(t, t);
+    const auto s1 = detail::two_sum(a0.hi, a1.hi);
+    const auto s2 = detail::two_sum(s1.hi, B(4) * t_sq.hi);
+    const B bracket_lo =
+        s2.lo + (s1.lo + (a0.lo + a1_lo)) + detail::fma(B(4), t_sq.lo, t * t_sq.hi);
+    const auto product = detail::two_prod(t, s2.hi);
+    const auto numerator = detail::double_double<B>{
+        product.hi, product.lo + detail::fma(t, bracket_lo, q.t.lo * s2.hi)};
     const auto n2_sq = detail::two_prod(q.n2.hi, q.n2.hi);
     const B n2_sq_lo = detail::fma(B(2) * q.n2.hi, q.n2.lo, n2_sq.lo);
     const B negative = detail::divide(numerator.hi, numerator.lo, n2_sq.hi, n2_sq_lo);
@@ -76,25 +86,29 @@ class mish : public detail::activation<mish<T>, T> {
   // n + 2 and q are exact hi + lo sums and each quotient is rounded about once (detail::divide).
   template <class B>
   struct mish_quotients {
-    B t;
-    B n;
+    detail::double_double<B> t;   // e^-|x|
+    detail::double_double<B> n;   // t(t + 2)
     detail::double_double<B> n2;  // n + 2
     B w;
     B r;
   };
   template <class B>
   static mish_quotients<B> quotients(const B& x) {
-    const B t = detail::exp(-xsimd::abs(x));
-    const B n = detail::fma(t, t, B(2) * t);
-    const auto n2 = detail::two_sum(n, B(2));
-    const auto t_sq = detail::two_prod(t, t);
-    const auto p = detail::two_sum(B(1), B(2) * t);
+    const auto t = detail::exp_split(-xsimd::abs(x), B(0));
+    // n = t^2 + 2t as hi + lo
+    const auto t_sq = detail::two_prod(t.hi, t.hi);
+    const B t_sq_lo = detail::fma(B(2) * t.hi, t.lo, t_sq.lo);
+    const auto n = detail::two_sum(B(2) * t.hi, t_sq.hi);
+    const B n_lo = n.lo + (t_sq_lo + B(2) * t.lo);
+    const auto n2 = detail::two_sum(n.hi, B(2));
+    // q = 1 + 2t + 2t^2 as hi + lo
+    const auto p = detail::two_sum(B(1), B(2) * t.hi);
     const auto q = detail::two_sum(p.hi, B(2) * t_sq.hi);
-    const B q_lo = q.lo + detail::fma(B(2), t_sq.lo, p.lo);
-    const B w = detail::divide(B(2) * t_sq.hi, B(2) * t_sq.lo, q.hi, q_lo);
-    const auto u = detail::two_sum(B(2) * t, B(2) * t_sq.hi);  // 2t(1 + t)
-    const B r = detail::divide(u.hi, u.lo + B(2) * t_sq.lo, q.hi, q_lo);
-    return {t, n, n2, w, r};
+    const B q_lo = q.lo + (p.lo + B(2) * (t_sq_lo + t.lo));
+    const B w = detail::divide(B(2) * t_sq.hi, B(2) * t_sq_lo, q.hi, q_lo);
+    const auto u = detail::two_sum(B(2) * t.hi, B(2) * t_sq.hi);  // 2t(1 + t)
+    const B r = detail::divide(u.hi, u.lo + B(2) * (t_sq_lo + t.lo), q.hi, q_lo);
+    return {t, {n.hi, n_lo}, {n2.hi, n2.lo + n_lo}, w, r};
   }
 };
 
