@@ -103,7 +103,10 @@ class gelu : public detail::activation<gelu<T>, T> {
       using D = xsimd::batch<double, A>;
       // Below -40, Phi(x) = 0 in double: x is clamped from below only (no -inf*0; +inf stays).
       const D low = xsimd::select(x < D(-40), D(-40), x);
-      return low * detail::normal_cdf(low);
+      // -phi(x) S(x) = x Phi(x) in the far left, where it is (nearly) subnormal.
+      return detail::where_needed(
+          low < D(far_left), [&] { return far_left_times_phi(low, -mills_series(low)); },
+          low * detail::normal_cdf(low));
     }
   };
   struct derivative_exact {
@@ -112,9 +115,38 @@ class gelu : public detail::activation<gelu<T>, T> {
       using D = xsimd::batch<double, A>;
       // Beyond +-40 Phi is 0 or 1 and phi is 0 in double.
       const D c = detail::clamp_keep_nan(x, -40.0, 40.0);
-      return detail::fma(c, detail::normal_pdf(c), detail::normal_cdf(c));
+      // Phi + x phi = phi (S/|x| + x) = phi (x - S/x) in the far left.
+      return detail::where_needed(
+          c < D(far_left), [&] { return far_left_times_phi(c, c - mills_series(c) / c); },
+          detail::fma(c, detail::normal_pdf(c), detail::normal_cdf(c)));
     }
   };
+  // Below x = -37.5, x Phi(x) and its derivative reach the subnormal range, where Phi(x) rounded
+  // first and multiplied by x after would lose up to 20 ULP. There the asymptotic expansion
+  // Phi(x) = phi(x)/|x| S(x), S = 1 - 1/x^2 + 3/x^4 - 15/x^6 + ... (the double factorials
+  // (2k-1)!!), has converged: the first omitted term, 2027025/x^16, is below 2^-62. The results
+  // are m phi(x) with phi formed from exactly split x^2/2 and rounded once (exp_times).
+  static constexpr double far_left = -37.5;
+  template <class D>
+  static D mills_series(const D& x) {
+    const D u = D(1) / (x * x);
+    D s = D(-135135);
+    for (double c : {10395.0, -945.0, 105.0, -15.0, 3.0, -1.0, 1.0})
+      s = detail::fma(s, u, D(c));
+    return s;
+  }
+  // m * phi(x), rounded once where the result is subnormal. 1/sqrt(2 pi) enters the exponent,
+  // as -x^2/2 - ln sqrt(2 pi) summed exactly, so that no rounded constant multiplies m.
+  template <class D>
+  static D far_left_times_phi(const D& x, const D& m) {
+    constexpr double ln_sqrt_2pi_hi = 0x1.d67f1c864beb5p-1;  // MPFR at 300 bits
+    constexpr double ln_sqrt_2pi_lo = -0x1.65b5a1b7ff5dfp-55;
+    const auto square = detail::two_prod(x, x);
+    const auto exponent = detail::two_sum(D(-0.5) * square.hi, D(-ln_sqrt_2pi_hi));
+    const D exponent_lo = exponent.lo + (D(-0.5) * square.lo - D(ln_sqrt_2pi_lo));
+    return detail::exp_times(exponent.hi, exponent_lo, m);
+  }
+
   // f(x) for a double batch; a float batch is widened to double, computed and rounded once.
   template <class T_, class A, class F>
   static xsimd::batch<T_, A> in_double(const xsimd::batch<T_, A>& x, F f) {
