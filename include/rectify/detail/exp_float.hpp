@@ -1,10 +1,10 @@
 /*
  * rectify::detail::exp, exp_dd, expm1, log1p on xsimd::batch<float, A> -- native float kernels.
  *
- *   exp(x)         e^x        max 0.518 ULP, every float (AVX-512 build)
+ *   exp(x)         e^x        max 0.518 ULP, every float (AVX-512 build; sse2 0.519)
  *   exp_dd(hi, lo) e^(hi+lo)  max 0.518 ULP, every float hi with random |lo| <= 2^-24 |hi|
- *   expm1(x)       e^x - 1    max 0.568 ULP, every float
- *   log1p(x)       ln(1 + x)  max 0.573 ULP, every float x >= -1 (xsimd::log1p: 0.756)
+ *   expm1(x)       e^x - 1    max 0.568 ULP, every float (sse2 0.575)
+ *   log1p(x)       ln(1 + x)  max 0.573 ULP, every float x >= -1 (sse2 0.581; xsimd's: 0.756)
  * Measured exhaustively by tools/accuracy/check_float_kernels.cpp against double libm.
  *
  * Range / edges: exp results in the subnormal range (x in [-103.97, -87.34]) are rounded once,
@@ -12,6 +12,7 @@
  * expm1(-inf) = -1, expm1(+inf) = inf, expm1(x) = x for |x| < 2^-25 (keeps -0 and subnormal
  * inputs exact). NaN -> NaN. exp_dd: lo must be finite and small (|lo| <= 2^-24 |hi| or so)
  * when hi is finite; where |hi| >= 104 lo is ignored (it may be NaN when hi is infinite).
+ * log1p(-1) = -inf, log1p(x < -1) = NaN, log1p(+inf) = inf, log1p(x) = x for |x| < 2^-24.
  *
  * Method: k = round(x / ln2), r = x - k ln2 with a Cody-Waite split of ln2 such that r_hi =
  * x - k ln2_hi is exact (24-bit ln2_hi inside an fma, 16-bit ln2_hi without one); the rounding
@@ -83,6 +84,23 @@ inline fbatch<A> clamp(const fbatch<A>& x, float lo, float hi) {
   return xsimd::select(y > B(hi), B(hi), y);
 }
 
+// a * b - p exactly, p = a * b rounded: an fms where the fma is fused, else Dekker's product
+// of 12-bit halves (exact products, |a|, |b| < 2^100 here).
+template <class A>
+inline fbatch<A> prod_err(const fbatch<A>& a, const fbatch<A>& b, const fbatch<A>& p) {
+  using B = fbatch<A>;
+  if constexpr (has_fused_fma<A>) {
+    return detail::fms(a, b, p);
+  } else {
+    const B mask = as_float(ubatch<A>(0xfffff000u));
+    const B ah = xsimd::bitwise_and(a, mask);
+    const B al = a - ah;
+    const B bh = xsimd::bitwise_and(b, mask);
+    const B bl = b - bh;
+    return ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+  }
+}
+
 // 1.5 * 2^23: adding it rounds to an integer and leaves k in the low mantissa bits.
 inline constexpr float shifter = 0x1.8p23f;
 
@@ -121,15 +139,7 @@ inline reduced<A> reduce(const fbatch<A>& xc, const fbatch<A>& lo) {
   const B d = (r_hi - o.r) - t;
   const B& r = o.r;
   o.r2 = r * r;
-  B r2_lo;
-  if constexpr (has_fused_fma<A>) {
-    r2_lo = detail::fms(r, r, o.r2);
-  } else {
-    // Dekker: r = rh + rl with 12-bit halves, whose products are exact.
-    const B rh = xsimd::bitwise_and(r, as_float(ubatch<A>(0xfffff000u)));
-    const B rl = r - rh;
-    r2_lo = ((rh * rh - o.r2) + B(2.0f) * rh * rl) + rl * rl;
-  }
+  const B r2_lo = exp_float_impl::prod_err(r, r, o.r2);
   // q(r) = c3 + c4 r + ... + c7 r^4, Estrin-style to shorten the dependency chain.
   const B q01 = detail::fma(B(0x1.5554f2p-5f), r, B(0x1.555556p-3f));
   const B q23 = detail::fma(B(0x1.6d4118p-10f), r, B(0x1.11100cp-7f));
@@ -267,15 +277,7 @@ inline xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
   const B h_lo = (a - h) + f;
   // f^2/2 = f2h + f2_lo/2 exactly; h - f2h by Fast2Sum (|h| >= 0.34 or h = f, both > f^2/2).
   const B f2 = f * f;
-  B f2_lo;
-  if constexpr (has_fused_fma<A>) {
-    f2_lo = detail::fms(f, f, f2);
-  } else {
-    const B fh =
-        xsimd::bitwise_and(f, xsimd::bitwise_cast<B>(I(static_cast<std::int32_t>(0xfffff000u))));
-    const B fl = f - fh;
-    f2_lo = ((fh * fh - f2) + B(2.0f) * fh * fl) + fl * fl;
-  }
+  const B f2_lo = exp_float_impl::prod_err(f, f, f2);
   const B f2h = B(0.5f) * f2;
   const B s = h - f2h;
   const B s_lo = (h - s) - f2h;
@@ -291,15 +293,18 @@ inline xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
   pp = detail::fma(pp, f, B(0x1.999a82p-3f));
   pp = detail::fma(pp, f, B(-0x1.ffffd6p-3f));
   pp = detail::fma(pp, f, B(0x1.555554p-2f));
-  // f^3 P as f2 * (f P) inside the last fma, with the rounding errors of f P (fp_lo, zero
-  // without an fma) and of f^2 (f2_lo, with the -1/2 of f^2/2) added below.
+  // f^3 P as f2 * (f P) inside the last fma, with the rounding errors of f P (fp_lo) and of
+  // f^2 (f2_lo, with the -1/2 of f^2/2) added below.
   const B fp = f * pp;
-  const B fp_lo = detail::fms(f, pp, fp);
-  const B low = detail::fma(
-      f2, fp,
-      detail::fma(
-          f2, fp_lo,
-          detail::fma(e, B(0x1.7f7d1cp-20f), detail::fma(f2_lo, fp - B(0.5f), (s_lo + h_lo) + c))));
+  const B fp_lo = exp_float_impl::prod_err(f, pp, fp);
+  B acc = detail::fma(
+      f2, fp_lo,
+      detail::fma(e, B(0x1.7f7d1cp-20f), detail::fma(f2_lo, fp - B(0.5f), (s_lo + h_lo) + c)));
+  if constexpr (!has_fused_fma<A>) {
+    // Without a fused fma the product f2 * fp below is rounded on its own; add that error.
+    acc += exp_float_impl::prod_err(f2, fp, f2 * fp);
+  }
+  const B low = detail::fma(f2, fp, acc);
   B res = s + low;
   // Edges: |x| < 2^-24 rounds to x (keeps -0 and subnormals), -1 -> -inf, below -1 NaN,
   // +inf -> +inf (u_lo is NaN there). NaN propagates through the arithmetic.
