@@ -1,8 +1,11 @@
 /*
  * rectify::detail::normal_cdf, normal_pdf -- lane-wise standard normal CDF and density on xsimd.
  *
- *   normal_cdf(x)  Phi(x) = erfc(-x / sqrt 2) / 2    max error MEASURED_CDF ULP (relative, all x)
- *   normal_pdf(x)  phi(x) = exp(-x^2/2) / sqrt(2 pi)  max error MEASURED_PDF ULP
+ *   normal_cdf(x)  Phi(x) = erfc(-x / sqrt 2) / 2    max error 1.19 ULP (relative, all x)
+ *   normal_pdf(x)  phi(x) = exp(-x^2/2) / sqrt(2 pi)  max error 0.61 ULP
+ *
+ * Measured against MPFR (200-bit erfc, x/sqrt 2 formed in MPFR) on ~1.5M inputs each: cdf 1.188
+ * (avx512) / 1.183 (sse2), worst near |x| ~ 1.2; deep tail [-38.6, -30] 0.57; pdf 0.604 / 0.611.
  *
  * Range / edges: relative accuracy holds over all doubles, including the deep left tail into the
  * subnormal range (Phi(-38.4) ~ 1e-323 is subnormal and rounded once); Phi(x) = 0 below about
