@@ -15,10 +15,10 @@
  * exp_dd: lo must be finite when hi is finite; when |hi| is huge or infinite lo is ignored, so
  * the NaN produced by splitting inf*inf with an fma does not leak into the limit.
  *
- * Method: k = round(x / ln2), r = x - k ln2 (Cody-Waite, 42-bit ln2_hi), e^r = 1 + r + r^2 q(r)
- * with a degree-12 minimax polynomial, 1 + r summed exactly (Fast2Sum), result scaled by 2^k
- * in two exact-or-once-rounded steps (a rare, lane-uniform branch re-rounds subnormal results
- * once). All constants: tools/sollya/exp.sollya.
+ * Method: k = round(x / ln2), r = x - k ln2 (Cody-Waite, 42-bit ln2_hi), e^r = 1 + r + r^2/2 +
+ * r^3 q(r) (degree-12 minimax, r^2/2 exact via fma), 1 + r summed exactly (Fast2Sum), result scaled
+ * by 2^k in two exact-or-once-rounded steps (a rare, lane-uniform branch re-rounds subnormal
+ * results once). All constants: tools/sollya/exp.sollya.
  */
 #pragma once
 
