@@ -26,99 +26,22 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "double_double.hpp"
+#include "fma.hpp"
+
 namespace rectify::detail {
 
 namespace exp_impl {
 
-// True when the translation unit is compiled with FMA instructions enabled. Then even a batch
-// of a pre-FMA arch (e.g. xsimd::sse2 under -march=native) must use a real fma: g++ would
-// otherwise contract some, but not all, x*y+z of the Dekker fallback and break it.
-#ifdef __FMA__
-inline constexpr bool compiler_fma = true;
-#else
-inline constexpr bool compiler_fma = false;
-#endif
-
-// True when exp_impl::fma below is a single-rounding fused multiply-add for A.
-template <class A>
-inline constexpr bool native_fma = std::is_base_of_v<xsimd::avx512f, A> ||
-                                   std::is_base_of_v<xsimd::fma3<xsimd::avx2>, A> ||
-                                   std::is_base_of_v<xsimd::fma3<xsimd::avx>, A> ||
-                                   std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, A> ||
-                                   std::is_base_of_v<xsimd::fma4, A> ||
-                                   (compiler_fma && std::is_base_of_v<xsimd::sse2, A>);
-
-// x * y + z with one rounding whenever the hardware can. xsimd 8.1.0 has no AVX-512 fma kernel
-// (its generic x*y+z is only fused if the compiler contracts it: g++ does, clang++ does not),
-// and the exact-product and exact-reduction steps below rely on the single rounding.
-template <class A>
-inline xsimd::batch<double, A> fma(const xsimd::batch<double, A>& x,
-                                   const xsimd::batch<double, A>& y,
-                                   const xsimd::batch<double, A>& z) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-    return _mm512_fmadd_pd(x, y, z);
-#ifdef __FMA__
-  } else if constexpr (std::is_base_of_v<xsimd::avx, A>) {
-    return _mm256_fmadd_pd(x, y, z);
-  } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
-    return _mm_fmadd_pd(x, y, z);
-#endif
-  } else {
-    return xsimd::fma(x, y, z);
-  }
-}
-template <class A>
-inline xsimd::batch<double, A> fms(const xsimd::batch<double, A>& x,
-                                   const xsimd::batch<double, A>& y,
-                                   const xsimd::batch<double, A>& z) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-    return _mm512_fmsub_pd(x, y, z);
-#ifdef __FMA__
-  } else if constexpr (std::is_base_of_v<xsimd::avx, A>) {
-    return _mm256_fmsub_pd(x, y, z);
-  } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
-    return _mm_fmsub_pd(x, y, z);
-#endif
-  } else {
-    return xsimd::fms(x, y, z);
-  }
-}
-template <class A>
-inline xsimd::batch<double, A> fnma(const xsimd::batch<double, A>& x,
-                                    const xsimd::batch<double, A>& y,
-                                    const xsimd::batch<double, A>& z) {
-  if constexpr (std::is_base_of_v<xsimd::avx512f, A>) {
-    return _mm512_fnmadd_pd(x, y, z);
-#ifdef __FMA__
-  } else if constexpr (std::is_base_of_v<xsimd::avx, A>) {
-    return _mm256_fnmadd_pd(x, y, z);
-  } else if constexpr (std::is_base_of_v<xsimd::sse2, A>) {
-    return _mm_fnmadd_pd(x, y, z);
-#endif
-  } else {
-    return xsimd::fnma(x, y, z);
-  }
-}
-
-// a * b = hi + lo exactly (barring under/overflow).
+// The fused multiply-adds (detail/fma.hpp) and the exact product (detail/double_double.hpp)
+// are shared with the rest of the library; the reduction below relies on their single rounding.
+// two_prod with out-parameters, as the kernels here use it.
 template <class A>
 inline void two_prod(const xsimd::batch<double, A>& a, const xsimd::batch<double, A>& b,
                      xsimd::batch<double, A>& hi, xsimd::batch<double, A>& lo) {
-  using B = xsimd::batch<double, A>;
-  hi = a * b;
-  if constexpr (native_fma<A>) {
-    lo = exp_impl::fms(a, b, hi);
-  } else {
-    // Veltkamp split into 26-bit halves; valid for |a|, |b| < 2^996.
-    const B split(0x1p27 + 1.0);
-    const B ta = a * split;
-    const B a_hi = ta - (ta - a);
-    const B a_lo = a - a_hi;
-    const B tb = b * split;
-    const B b_hi = tb - (tb - b);
-    const B b_lo = b - b_hi;
-    lo = ((a_hi * b_hi - hi) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo;
-  }
+  const auto p = detail::two_prod(a, b);
+  hi = p.hi;
+  lo = p.lo;
 }
 
 #if defined(__GNUC__) && !defined(__clang__)
@@ -168,37 +91,37 @@ inline parts<A> reduce(const xsimd::batch<double, A>& xc, const xsimd::batch<dou
   // 1.5 * 2^52: adding it rounds to an integer and leaves k in the low mantissa bits.
   const B shifter(0x1.8p52);
 
-  const B ks = exp_impl::fma(xc, log2e, shifter);
+  const B ks = detail::fma(xc, log2e, shifter);
   const B kd = ks - shifter;  // k as an exact double
   // r_hi is exact (exact product, Sterbenz subtraction), so the only rounding in the reduced
   // argument is r = r_hi + r_lo, whose error d is recovered with Fast2Sum and re-added below.
-  const B r_hi = exp_impl::fnma(kd, ln2_hi, xc);
-  const B r_lo = exp_impl::fnma(kd, ln2_lo, lo);
+  const B r_hi = detail::fnma(kd, ln2_hi, xc);
+  const B r_lo = detail::fnma(kd, ln2_lo, lo);
   const B r = r_hi + r_lo;
   const B d = (r_hi - r) + r_lo;
 
   // q(r) = c3 + c4 r + ... + c12 r^9, Estrin-style to shorten the dependency chain.
   const B r2 = r * r;
   const B r4 = r2 * r2;
-  const B a0 = exp_impl::fma(B(0x1.555555555554ap-5), r, B(0x1.5555555555559p-3));
-  const B a1 = exp_impl::fma(B(0x1.6c16c16c1c0d2p-10), r, B(0x1.111111110f656p-7));
-  const B a2 = exp_impl::fma(B(0x1.a01a01872c083p-16), r, B(0x1.a01a01b0024c7p-13));
-  const B a3 = exp_impl::fma(B(0x1.27e521cd60ce3p-22), r, B(0x1.71ddf81468985p-19));
-  const B a4 = exp_impl::fma(B(0x1.1f0418f5ab0acp-29), r, B(0x1.af5f20389306ap-26));
-  const B b0 = exp_impl::fma(a1, r2, a0);
-  const B b1 = exp_impl::fma(a3, r2, a2);
-  const B q = exp_impl::fma(exp_impl::fma(a4, r4, b1), r4, b0);
+  const B a0 = detail::fma(B(0x1.555555555554ap-5), r, B(0x1.5555555555559p-3));
+  const B a1 = detail::fma(B(0x1.6c16c16c1c0d2p-10), r, B(0x1.111111110f656p-7));
+  const B a2 = detail::fma(B(0x1.a01a01872c083p-16), r, B(0x1.a01a01b0024c7p-13));
+  const B a3 = detail::fma(B(0x1.27e521cd60ce3p-22), r, B(0x1.71ddf81468985p-19));
+  const B a4 = detail::fma(B(0x1.1f0418f5ab0acp-29), r, B(0x1.af5f20389306ap-26));
+  const B b0 = detail::fma(a1, r2, a0);
+  const B b1 = detail::fma(a3, r2, a2);
+  const B q = detail::fma(detail::fma(a4, r4, b1), r4, b0);
   // r^2/2 exactly: r2 + r2_lo (r2_lo = 0 without a hardware fma: then it is just less exact).
   // The small terms: r^3 q, r2_lo/2, and e^(r + d) ~ e^r + d (1 + r) for the rounding of r.
-  const B r2_lo = exp_impl::fms(r, r, r2);
-  const B small = exp_impl::fma(r2 * r, q, exp_impl::fma(B(0.5), r2_lo, exp_impl::fma(d, r, d)));
+  const B r2_lo = detail::fms(r, r, r2);
+  const B small = detail::fma(r2 * r, q, detail::fma(B(0.5), r2_lo, detail::fma(d, r, d)));
 
   parts<A> out;
   // 1 + r as an exact double-double (Fast2Sum, |r| < 1), then everything below it rounded once.
   out.p_hi = B(1.0) + r;
-  out.p_lo = exp_impl::fma(B(0.5), r2, ((B(1.0) - out.p_hi) + r) + small);
+  out.p_lo = detail::fma(B(0.5), r2, ((B(1.0) - out.p_hi) + r) + small);
   out.r = r;
-  out.tail = exp_impl::fma(B(0.5), r2, small);
+  out.tail = detail::fma(B(0.5), r2, small);
 
   // 2^k = s1 * s2 with s2 = 2^-512 or 2^512. The exponent of s1 is built by integer arithmetic
   // on the bits of ks: its low 12 bits are (k + bias) mod 4096, and the shift drops the rest.

@@ -45,7 +45,7 @@ inline void dd_horner_step(const xsimd::batch<double, A>& h, const xsimd::batch<
   using B = xsimd::batch<double, A>;
   B p_hi, p_lo;
   exp_impl::two_prod(hi, v, p_hi, p_lo);
-  p_lo = exp_impl::fma(lo, v, p_lo);
+  p_lo = detail::fma(lo, v, p_lo);
   const B sum = h + p_hi;
   const B bv = sum - p_hi;
   lo = ((h - bv) + (p_hi - (sum - bv))) + p_lo;
@@ -65,7 +65,7 @@ inline xsimd::batch<double, A> scaled_gauss(const xsimd::batch<double, A>& sq_hi
   // (m_hi + m_lo) * (p_hi + p_lo) to ~2^-100, then one rounding in finish().
   B zh, zl;
   exp_impl::two_prod(m_hi, p.p_hi, zh, zl);
-  zl = zl + exp_impl::fma(m_hi, p.p_lo, m_lo * p.p_hi);
+  zl = zl + detail::fma(m_hi, p.p_lo, m_lo * p.p_hi);
   return exp_impl::finish(zh, zl, p.s1, p.s2);
 }
 
@@ -110,25 +110,25 @@ inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
 
     // M = v H(v), H of degree 22 by Horner; the product with v as a double-double.
     B t(-0x1.2715a36bc3ddp-11);
-    t = exp_impl::fma(t, v, B(0x1.3d08918a9ba16p-8));
-    t = exp_impl::fma(t, v, B(-0x1.1f3f01ee4b4d4p-6));
-    t = exp_impl::fma(t, v, B(0x1.10319434606d7p-5));
-    t = exp_impl::fma(t, v, B(-0x1.e50f0d7b1dcabp-6));
-    t = exp_impl::fma(t, v, B(-0x1.1e99e5834a774p-7));
-    t = exp_impl::fma(t, v, B(0x1.0fe27ce894fabp-4));
-    t = exp_impl::fma(t, v, B(-0x1.c54c73a5c2f3ap-4));
-    t = exp_impl::fma(t, v, B(0x1.d82e7afbac281p-4));
-    t = exp_impl::fma(t, v, B(-0x1.6ac79e5cadd21p-4));
-    t = exp_impl::fma(t, v, B(0x1.d1e066542d29cp-5));
-    t = exp_impl::fma(t, v, B(-0x1.3d7bb07805363p-6));
-    t = exp_impl::fma(t, v, B(0x1.5f39f79e69d79p-6));
-    t = exp_impl::fma(t, v, B(0x1.da34dd50c4423p-7));
-    t = exp_impl::fma(t, v, B(0x1.a61d7bb407bd8p-6));
-    t = exp_impl::fma(t, v, B(0x1.0c7d6815d9028p-5));
-    t = exp_impl::fma(t, v, B(0x1.50b2f3b0ec65ap-5));
-    t = exp_impl::fma(t, v, B(0x1.8fa95966a9863p-5));
-    t = exp_impl::fma(t, v, B(0x1.c72be47de01d3p-5));
-    t = exp_impl::fma(t, v, B(0x1.f34c57777e20bp-5));
+    t = detail::fma(t, v, B(0x1.3d08918a9ba16p-8));
+    t = detail::fma(t, v, B(-0x1.1f3f01ee4b4d4p-6));
+    t = detail::fma(t, v, B(0x1.10319434606d7p-5));
+    t = detail::fma(t, v, B(-0x1.e50f0d7b1dcabp-6));
+    t = detail::fma(t, v, B(-0x1.1e99e5834a774p-7));
+    t = detail::fma(t, v, B(0x1.0fe27ce894fabp-4));
+    t = detail::fma(t, v, B(-0x1.c54c73a5c2f3ap-4));
+    t = detail::fma(t, v, B(0x1.d82e7afbac281p-4));
+    t = detail::fma(t, v, B(-0x1.6ac79e5cadd21p-4));
+    t = detail::fma(t, v, B(0x1.d1e066542d29cp-5));
+    t = detail::fma(t, v, B(-0x1.3d7bb07805363p-6));
+    t = detail::fma(t, v, B(0x1.5f39f79e69d79p-6));
+    t = detail::fma(t, v, B(0x1.da34dd50c4423p-7));
+    t = detail::fma(t, v, B(0x1.a61d7bb407bd8p-6));
+    t = detail::fma(t, v, B(0x1.0c7d6815d9028p-5));
+    t = detail::fma(t, v, B(0x1.50b2f3b0ec65ap-5));
+    t = detail::fma(t, v, B(0x1.8fa95966a9863p-5));
+    t = detail::fma(t, v, B(0x1.c72be47de01d3p-5));
+    t = detail::fma(t, v, B(0x1.f34c57777e20bp-5));
     // The last three steps h3, h2, h1 as double-doubles: near z = 1 (v = 6/7) T is ~0.3 with
     // mixed-sign terms, and each rounding there costs a sizeable fraction of an ULP.
     B hh = t, hl(0.0);
@@ -137,9 +137,9 @@ inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
     normal_impl::dd_horner_step(B(0x1.1058377e3880ep-4), v, hh, hl);
     B m_hi, m_lo;
     exp_impl::two_prod(v, hh, m_hi, m_lo);
-    m_lo = exp_impl::fma(v, hl, m_lo);
+    m_lo = detail::fma(v, hl, m_lo);
     // Rounding of v: M(v (1 + eps)) = M + eps dM/dln v, dM/dln v = (z + c) (k - z M).
-    m_lo = exp_impl::fma(eps * s, exp_impl::fnma(zc, m_hi, B(normal_impl::k_hi)), m_lo);
+    m_lo = detail::fma(eps * s, detail::fnma(zc, m_hi, B(normal_impl::k_hi)), m_lo);
 
     const B tail = normal_impl::scaled_gauss(sq_hi, sq_lo, m_hi, m_lo);  // Phi(-z)
     res = xsimd::select(x < B(0.0), tail, B(1.0) - tail);
@@ -149,20 +149,20 @@ inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
     // Phi(x) = 1/2 + x (k + w G(w)), w = x^2 (rounded w is fine inside G).
     const B w = sq_hi;
     B gp(-0x1.4ddc26aa67409p-43);
-    gp = exp_impl::fma(gp, w, B(0x1.57d201bca1451p-38));
-    gp = exp_impl::fma(gp, w, B(-0x1.ef0b9b235fd61p-34));
-    gp = exp_impl::fma(gp, w, B(0x1.3864ffb4c69bcp-29));
-    gp = exp_impl::fma(gp, w, B(-0x1.62216a6a5a95fp-25));
-    gp = exp_impl::fma(gp, w, B(0x1.658a18db250cbp-21));
-    gp = exp_impl::fma(gp, w, B(-0x1.3ce8fa9075308p-17));
-    gp = exp_impl::fma(gp, w, B(0x1.e42b0d50b4369p-14));
-    gp = exp_impl::fma(gp, w, B(-0x1.37403f6b9e0f3p-10));
-    gp = exp_impl::fma(gp, w, B(0x1.46d042976916dp-7));
-    gp = exp_impl::fma(gp, w, B(-0x1.1058377e2ceep-4));
+    gp = detail::fma(gp, w, B(0x1.57d201bca1451p-38));
+    gp = detail::fma(gp, w, B(-0x1.ef0b9b235fd61p-34));
+    gp = detail::fma(gp, w, B(0x1.3864ffb4c69bcp-29));
+    gp = detail::fma(gp, w, B(-0x1.62216a6a5a95fp-25));
+    gp = detail::fma(gp, w, B(0x1.658a18db250cbp-21));
+    gp = detail::fma(gp, w, B(-0x1.3ce8fa9075308p-17));
+    gp = detail::fma(gp, w, B(0x1.e42b0d50b4369p-14));
+    gp = detail::fma(gp, w, B(-0x1.37403f6b9e0f3p-10));
+    gp = detail::fma(gp, w, B(0x1.46d042976916dp-7));
+    gp = detail::fma(gp, w, B(-0x1.1058377e2ceep-4));
     B a_hi, a_lo;
     exp_impl::two_prod(x, B(normal_impl::k_hi), a_hi, a_lo);
     const B b = (x * w) * gp;  // |b| <= 0.07
-    const B low = a_lo + exp_impl::fma(x, B(normal_impl::k_lo), b);
+    const B low = a_lo + detail::fma(x, B(normal_impl::k_lo), b);
     const B r = B(0.5) + a_hi;  // Fast2Sum: |a_hi| < 0.4
     const B e = (B(0.5) - r) + a_hi;
     res = xsimd::select(central, r + (e + low), res);
