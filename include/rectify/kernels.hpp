@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <span>
+#include <string_view>
 #include <utility>
 
 #include <xsimd/xsimd.hpp>
@@ -53,34 +54,40 @@ std::array<T*, N> blocks(std::span<T> all, std::size_t n) {
 
 }  // namespace detail
 
-template <class Arch = xsimd::default_arch, class F>
-void forward(const F& f, std::span<const typename F::value_type> x,
-             std::span<typename F::value_type> y) {
+namespace detail {
+
+// forward and derivative: out = [g_0(x) | g_1(x) | ...] for the F::outputs values of g.
+template <class Arch, class F, class G>
+void map_outputs(std::string_view kernel, std::string_view out_name, const F& f,
+                 std::span<const typename F::value_type> x, std::span<typename F::value_type> out,
+                 G g) {
   using T = typename F::value_type;
   constexpr std::size_t m = F::outputs;
   const std::size_t n = x.size();
-  detail::require_size("forward", "y", y.size(), m * n);
+  require_size(kernel, out_name, out.size(), m * n);
   for (std::size_t k = 0; k < m; ++k) {
-    detail::require_no_partial_overlap<T>("forward", "y", y.subspan(k * n, n), "x", x);
+    require_no_partial_overlap<T>(kernel, out_name, out.subspan(k * n, n), "x", x);
   }
-  detail::for_each_batch<Arch, T, 1, m>(
-      n, {x.data()}, detail::blocks<m>(y, n),
-      [&f](const xsimd::batch<T, Arch>& v) { return detail::forward_outputs(f, v); });
+  for_each_batch<Arch, T, 1, m>(n, {x.data()}, blocks<m>(out, n),
+                                [&f, &g](const xsimd::batch<T, Arch>& v) { return g(f, v); });
+}
+
+}  // namespace detail
+
+template <class Arch = xsimd::default_arch, class F>
+void forward(const F& f, std::span<const typename F::value_type> x,
+             std::span<typename F::value_type> y) {
+  detail::map_outputs<Arch>("forward", "y", f, x, y, [](const F& g, const auto& v) {
+    return detail::forward_outputs(g, v);
+  });
 }
 
 template <class Arch = xsimd::default_arch, class F>
 void derivative(const F& f, std::span<const typename F::value_type> x,
                 std::span<typename F::value_type> d) {
-  using T = typename F::value_type;
-  constexpr std::size_t m = F::outputs;
-  const std::size_t n = x.size();
-  detail::require_size("derivative", "d", d.size(), m * n);
-  for (std::size_t k = 0; k < m; ++k) {
-    detail::require_no_partial_overlap<T>("derivative", "d", d.subspan(k * n, n), "x", x);
-  }
-  detail::for_each_batch<Arch, T, 1, m>(
-      n, {x.data()}, detail::blocks<m>(d, n),
-      [&f](const xsimd::batch<T, Arch>& v) { return detail::derivative_outputs(f, v); });
+  detail::map_outputs<Arch>("derivative", "d", f, x, d, [](const F& g, const auto& v) {
+    return detail::derivative_outputs(g, v);
+  });
 }
 
 template <class Arch = xsimd::default_arch, class F>
