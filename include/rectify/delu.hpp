@@ -62,10 +62,12 @@ class delu : public detail::activation<delu<T>, T> {
   B derivative_math(const B& x) const {
     using U = typename B::value_type;
     const auto y = scaled(x);
+    // Where e^(a*x) overflows, or a/b itself does (a tiny b), the slope is e^(a*x + ln(a/b)).
+    const bool ratio_overflows = !std::isfinite(U(a_) / U(b_));
     const B slope = detail::where_needed(
-        y.hi > B(overflowing<U>) && x <= B(U(xc_)),
+        (y.hi > B(overflowing<U>) && x <= B(U(xc_))) || B(U(ratio_overflows)) != B(0),
         [&] { return detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo); },
-        detail::exp_times(y.hi, y.lo, B(U(a_ / b_))));
+        detail::exp_times(y.hi, y.lo, B(ratio_overflows ? U(1) : U(a_) / U(b_))));
     return xsimd::select(x > B(U(xc_)), B(1),
                          xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), slope));
   }
@@ -107,18 +109,18 @@ class delu : public detail::activation<delu<T>, T> {
     return best;
   }
 
-  // a*x as an exact hi + lo, x clamped to where f and f' have saturated: e^(a*x) is 0 below
-  // a*x = -1000 (float: -150), and above a*x = 1500 (float: 200) e^(a*x)/b overflows whatever
-  // the b of the type.
+  // a*x as an exact hi + lo, x clamped to where f and f' have saturated: (a/b) e^(a*x) is 0
+  // below a*x = -1000 - |ln(a/b)| (float: -150 - ...), and above a*x = 1500 (float: 200) e^(a*x)/b
+  // overflows whatever the b of the type.
   template <class B>
   detail::double_double<B> scaled(const B& x) const {
     using U = typename B::value_type;
     constexpr bool is_double = std::is_same_v<U, double>;
     // For a tiny a the bounds overflow: std::min/max keep them finite, so -inf is clamped too.
     constexpr U most = std::numeric_limits<U>::max();
-    const B clamped =
-        detail::clamp_keep_nan(x, std::max((is_double ? U(-1000) : U(-150)) / U(a_), -most),
-                               std::min((is_double ? U(1500) : U(200)) / U(a_), most));
+    const B clamped = detail::clamp_keep_nan(
+        x, std::max((U(is_double ? -1000 : -150) - U(std::fabs(log_a_over_b_))) / U(a_), -most),
+        std::min((is_double ? U(1500) : U(200)) / U(a_), most));
     if (a_ == T(1))
       return {clamped, B(0)};
     return detail::two_prod(B(U(a_)), clamped);

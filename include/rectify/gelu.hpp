@@ -49,7 +49,7 @@ class gelu : public detail::activation<gelu<T>, T> {
     // is not formed and +inf stays +inf.
     const B low = xsimd::select(x < B(-30), B(-30), x);
     const auto two_u = tanh_argument(detail::clamp_keep_nan(x, U(-30), U(30)));
-    const B body = low * detail::sigmoid(two_u.hi, two_u.lo).positive;
+    const B body = detail::times_sigmoid(low, two_u.hi, two_u.lo);
     // Where 2u < -40 (float: -20), sigma(2u) = e^(2u) to well within an ULP: exp_times keeps
     // a subnormal f rounded once.
     return detail::where_needed(

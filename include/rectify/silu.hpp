@@ -30,12 +30,7 @@ class silu : public detail::activation<silu<T>, T> {
     using limits = detail::exp_limits<typename B::value_type>;
     // Beyond saturation sigma(x) is 0 or 1 in T: clamping keeps -inf*0 from becoming NaN.
     const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
-    // f = n/(1 + t) with n = x (x >= 0) or x*t (x < 0), n formed exactly and divided once.
-    const auto p = detail::logistic(clamped, B(0));
-    const auto non_negative = clamped >= B(0);
-    const auto n = detail::two_prod(clamped, xsimd::select(non_negative, B(1), p.t));
-    const B n_lo = detail::fma(clamped, xsimd::select(non_negative, B(0), p.t_lo), n.lo);
-    const B f = detail::divide(n.hi, n_lo, p.d, p.d_lo);
+    const B f = detail::times_sigmoid(clamped, clamped, B(0));
     const B body = xsimd::select(x > clamped, x, f);
     return detail::where_needed(
         x < B(-limits::negligible), [&] { return detail::exp_times(clamped, B(0), clamped); },

@@ -112,6 +112,20 @@ sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& y) {
   return sigmoid(y, xsimd::batch<T, A>(0));
 }
 
+// m sigma(y) for y = hi + lo, as one quotient n/(1 + t) with t = e^-|y|: n = m (y >= 0) or m t
+// (y < 0), formed exactly (two_prod) and divided once. silu is x sigma(x), the tanh form of gelu
+// x sigma(2u).
+template <class T, class A>
+xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m, const xsimd::batch<T, A>& hi,
+                                 const xsimd::batch<T, A>& lo) {
+  using B = xsimd::batch<T, A>;
+  const auto p = logistic(hi, lo);
+  const auto non_negative = hi >= B(0);
+  const auto n = two_prod(m, xsimd::select(non_negative, B(1), p.t));
+  const B n_lo = detail::fma(m, xsimd::select(non_negative, B(0), p.t_lo), n.lo);
+  return divide(n.hi, n_lo, p.d, p.d_lo);
+}
+
 // sigma(y) (1 + m sigma(-y)) for y = hi + lo and m = m + m_lo: the derivative of x*sigma(y) shape
 // shared by silu (y = m = x) and the tanh form of gelu (y = 2u, m = x*2u'). With t = e^-|y| it is
 //   n/(1 + t)^2,  n = 1 + t(1 + m) for y >= 0,  n = t(1 + m + t) for y < 0,
