@@ -11,7 +11,9 @@ endfunction()
 
 # The instruction-set variants every test and benchmark is built for: no flags (SSE2),
 # AVX2 with FMA, and AVX-512 (the extensions of this project's machines).
-set(RECTIFY_ARCH_VARIANTS sse2 avx2 avx512)
+# A cache variable, so that a sanitizer or second-compiler build can test fewer variants.
+set(RECTIFY_ARCH_VARIANTS "sse2;avx2;avx512" CACHE STRING
+    "Instruction-set variants the tests are built for (of sse2, avx2, avx512)")
 set(RECTIFY_ARCH_FLAGS_sse2 "")
 set(RECTIFY_ARCH_FLAGS_avx2 -mavx2 -mfma)
 set(RECTIFY_ARCH_FLAGS_avx512 -mavx512f -mavx512cd -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma)
