@@ -71,7 +71,7 @@ class mish : public detail::activation<mish<T>, T> {
     const B n2_sq_lo = detail::fma(B(2) * q.n2.hi, q.n2.lo, n2_sq.lo);
     const B negative = detail::divide(numerator.hi, numerator.lo, n2_sq.hi, n2_sq_lo);
     // x > 0: f' = (1 - w) + x sigma(x) r^2, every term positive.
-    const B sigma = detail::sigmoid(c).positive;
+    const B sigma = detail::sigmoid(c, B(0));
     const B positive = detail::fma(c * sigma, q.r * q.r, B(1) - q.w);
     return detail::where_needed(
         c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), B(1) + c); },

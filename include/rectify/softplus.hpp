@@ -56,7 +56,7 @@ class softplus : public detail::activation<softplus<T>, T> {
   template <class B>
   B derivative_math(const B& x) const {
     const auto y = scaled(x);
-    const B s = detail::sigmoid(y.hi, y.lo).positive;
+    const B s = detail::sigmoid(y.hi, y.lo);
     return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0), B(1), B(0)), s);
   }
 

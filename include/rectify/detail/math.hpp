@@ -90,26 +90,14 @@ logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
   return {t.hi, t.lo, d, ((B(1) - d) + t.hi) + t.lo};
 }
 
-template <class B>
-struct sigmoid_pair {
-  B positive;  // sigma(y)
-  B negative;  // sigma(-y)
-};
-
+// sigma(y) for y = hi + lo: 1/(1 + t) for y >= 0, t/(1 + t) for y < 0, each divided once.
 template <class T, class A>
-sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& hi,
-                                         const xsimd::batch<T, A>& lo) {
+xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
-  const B big = divide(B(1), B(0), p.d, p.d_lo);
-  const B small = divide(p.t, p.t_lo, p.d, p.d_lo);
   const auto non_negative = hi >= B(0);
-  return {xsimd::select(non_negative, big, small), xsimd::select(non_negative, small, big)};
-}
-
-template <class T, class A>
-sigmoid_pair<xsimd::batch<T, A>> sigmoid(const xsimd::batch<T, A>& y) {
-  return sigmoid(y, xsimd::batch<T, A>(0));
+  return divide(xsimd::select(non_negative, B(1), p.t), xsimd::select(non_negative, B(0), p.t_lo),
+                p.d, p.d_lo);
 }
 
 // m sigma(y) for y = hi + lo, as one quotient n/(1 + t) with t = e^-|y|: n = m (y >= 0) or m t
