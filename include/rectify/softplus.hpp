@@ -50,8 +50,8 @@ class softplus : public detail::activation<softplus<T>, T> {
     const B body = detail::where_needed(
         y.hi < B(-negligible), [&] { return detail::exp_times(y.hi, y.lo, B(U(1) / U(k_))); },
         xsimd::select(y.hi > B(negligible), x, f));
-    // With a tiny k even -DBL_MAX is not far left: the limit at -inf is set explicitly.
-    return xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), body);
+    // With a tiny k even +-DBL_MAX are not in the tails: the limits at +-inf are set explicitly.
+    return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0), x, B(0)), body);
   }
   template <class B>
   B derivative_math(const B& x) const {

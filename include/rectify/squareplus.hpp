@@ -13,7 +13,9 @@
 // the square root), so each quotient is rounded about once; in plain double s enters twice and
 // f' lost up to 4 ULP. Where |x| > 2^500, x^2 would overflow: there s = |x| sqrt(1 + (b/x)/x),
 // (float: 2^60), and the sums are formed at half scale so that s + |x| cannot overflow near
-// DBL_MAX.
+// DBL_MAX. A huge b (over 2^900, float 2^100) would overflow s*s and (s + |x|)*s: there x and b
+// are scaled by 2^-256 and 2^-512 (float 2^-32, 2^-64), exactly, f is scaled back and f' is
+// unchanged (f is homogeneous: f(x; b) = c f(x/c; b/c^2)).
 #pragma once
 
 #include <type_traits>
@@ -31,7 +33,10 @@ namespace rectify {
 template <class T>
 class squareplus : public detail::activation<squareplus<T>, T> {
  public:
-  explicit squareplus(T b = T(4)) : b_(detail::require_non_negative("squareplus", "b", b)) {}
+  explicit squareplus(T b = T(4))
+      : b_(detail::require_non_negative("squareplus", "b", b)),
+        scale_(b_ > huge_b ? huge_scale : T(1)),
+        scaled_b_(b_ / scale_ / scale_) {}
 
   T b() const { return b_; }
 
@@ -40,18 +45,21 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     // b = 0 is relu (NaN stays NaN).
     if (b_ == T(0))
       return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
-    const auto q = sums(x);
+    using U = typename B::value_type;
+    const B xs = x * B(U(1) / U(scale_));
+    const auto q = sums(xs);
     B r = detail::divide(q.half_b, B(0), q.d.hi, q.d.lo);
     if (xsimd::any(q.far))
       r = xsimd::select(q.far, B(0.5) * q.half_b / q.far_e, r);
-    return xsimd::select(x > B(0), x + r, r);
+    return xsimd::select(x > B(0), xs + r, r) * B(U(scale_));
   }
   template <class B>
   B derivative_math(const B& x) const {
     // b = 0 is relu, with f'(0) = 0 by relu's convention.
     if (b_ == T(0))
       return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
-    const auto q = sums(x);
+    using U = typename B::value_type;
+    const auto q = sums(x * B(U(1) / U(scale_)));
     // p = d*s as hi + lo
     const auto p = detail::two_prod(q.d.hi, q.s.hi);
     const B p_lo = p.lo + detail::fma(q.d.hi, q.s.lo, q.d.lo * q.s.hi);
@@ -78,7 +86,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   root_sums<B> sums(const B& x) const {
     using U = typename B::value_type;
     const B ax = xsimd::abs(x);
-    const B b = B(U(b_));
+    const B b = B(U(scaled_b_));
     // v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo (one Newton step).
     const auto square = detail::two_prod(x, x);
     const auto v = detail::two_sum(square.hi, b);
@@ -87,7 +95,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     const auto s_sq = detail::two_prod(s_hi, s_hi);  // v.hi - s_sq.hi is exact (Sterbenz)
     const B s_lo = ((v.hi - s_sq.hi) - s_sq.lo + v_lo) / (B(2) * s_hi);
     const auto d = detail::two_sum(s_hi, ax);
-    root_sums<B> out{B(U(0.5) * U(b_)),
+    root_sums<B> out{B(U(0.5) * U(scaled_b_)),
                      {s_hi, s_lo},
                      {d.hi, d.lo + s_lo},
                      ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60)),
@@ -100,7 +108,11 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     return out;
   }
 
+  static constexpr T huge_b = std::is_same_v<T, double> ? T(0x1p900) : T(0x1p100);
+  static constexpr T huge_scale = std::is_same_v<T, double> ? T(0x1p256) : T(0x1p32);
   T b_;
+  T scale_;     // 1, or 2^256 (float 2^32) for a huge b
+  T scaled_b_;  // b / scale^2
 };
 
 }  // namespace rectify
