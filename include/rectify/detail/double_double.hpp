@@ -62,18 +62,39 @@ double_double<B> two_sum(const B& a, const B& b) {
   return {s, err};
 }
 
+// (n + n_lo) - q*(d + d_lo) for q ~ n/d: exact up to the low-order terms. With a fused fma the
+// first fnma is exact; without one, q*d is formed exactly by two_prod, and n - (q*d)_hi is exact
+// (Sterbenz: the two are within a factor 2).
+template <class B>
+B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d, const B& d_lo) {
+  if constexpr (has_fused_fma<typename B::arch_type>) {
+    return detail::fnma(q, d, n) + detail::fnma(q, d_lo, n_lo);
+  } else {
+    const auto qd = two_prod(q, d);
+    return ((n - qd.hi) - qd.lo) + (n_lo - q * d_lo);
+  }
+}
+
 // (n + n_lo)/(d + d_lo), rounded about once, with one division: q0 = n*(1/d) is within about
-// an ULP, its remainder n - q0*d is exact with a fused fma, and one correction step with the
-// low parts to first order brings q within about half an ULP.
+// an ULP, its remainder n - q0*d is exact, and one correction step with the low parts to first
+// order brings q within about half an ULP.
 template <class B>
 B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const B reciprocal = B(1) / d;
   const B q0 = n * reciprocal;
-  const B remainder = detail::fnma(q0, d, n) + detail::fnma(q0, d_lo, n_lo);
-  const B q = detail::fma(remainder, reciprocal, q0);
+  const B q = detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);
   // A subnormal d (1/d overflows) or an overflowing quotient: the plain quotient is right there.
   const auto unusual = xsimd::isinf(reciprocal) || xsimd::isinf(q0);
   return xsimd::any(unusual) ? xsimd::select(unusual, n / d, q) : q;
+}
+
+// divide() for a divisor known to be normal and a quotient known not to overflow (such as
+// n/(1 + t) with 0 <= t <= 1): the same compensated quotient without the checks.
+template <class B>
+B divide_normal(const B& n, const B& n_lo, const B& d, const B& d_lo) {
+  const B reciprocal = B(1) / d;
+  const B q0 = n * reciprocal;
+  return detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);
 }
 
 }  // namespace rectify::detail

@@ -34,6 +34,7 @@
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
+#include "double_double.hpp"
 #include "fma.hpp"
 
 namespace rectify::detail {
@@ -210,6 +211,40 @@ inline xsimd::batch<float, A> exp(const xsimd::batch<float, A>& x) {
   B hi, lo;
   exp_float_impl::exp_parts(p, hi, lo);
   return exp_float_impl::scale(p, hi, lo);
+}
+
+// e^(x + x_lo) for |x| <= 80 as an unevaluated sum e + e_lo good to about 0.3 ULP of e: the
+// short form for quotients such as x/(1 + e^-x), which round once more anyway and whose callers
+// keep larger |x| (and NaN) to exp_dd. Same reduction and polynomial as exp(), but with
+// v = e^r - 1 = r + r^2 (1/2 + r q(r)) rounded (|v| <= 0.42, so its rounding is at most 2^-26
+// relative to e^r), e^r = 1 + v by Fast2Sum, and the rounding error of r itself added to the
+// low part: no exactly summed polynomial and no scaling branch (the result is normal).
+template <class A>
+inline double_double<xsimd::batch<float, A>> exp_normal(const xsimd::batch<float, A>& x,
+                                                        const xsimd::batch<float, A>& x_lo) {
+  using B = xsimd::batch<float, A>;
+  using U = xsimd::batch<std::uint32_t, A>;
+  const B ks = detail::fma(x, B(0x1.715476p0f), B(exp_float_impl::shifter));
+  const B k = ks - B(exp_float_impl::shifter);
+  B r_hi, t;
+  if constexpr (has_fused_fma<A>) {
+    r_hi = detail::fnma(k, B(0x1.62e43p-1f), x);
+    t = detail::fms(k, B(-0x1.05c61p-29f), x_lo);
+  } else {
+    r_hi = x - k * B(0x1.62e4p-1f);
+    t = k * B(0x1.7f7d1cp-20f) - x_lo;
+  }
+  const B r = r_hi - t;
+  const B dr = (r_hi - r) - t;
+  const B r2 = r * r;
+  const B q01 = detail::fma(B(0x1.5554f2p-5f), r, B(0x1.555556p-3f));
+  const B q23 = detail::fma(B(0x1.6d4118p-10f), r, B(0x1.11100cp-7f));
+  const B q = detail::fma(detail::fma(B(0x1.a22dc6p-13f), r2, q23), r2, q01);
+  const B v = detail::fma(r2, detail::fma(r, q, B(0.5f)), r);
+  const B e = B(1.0f) + v;
+  const B e_lo = detail::fma(dr, e, (B(1.0f) - e) + v);
+  const B scale = exp_float_impl::as_float(exp_float_impl::shl23(ks) + U(127u << 23));
+  return {e * scale, e_lo * scale};
 }
 
 template <class A>

@@ -37,7 +37,7 @@ B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value_type h
 // tail formulas below are rarely needed by typical inputs; skipping work whose result every
 // lane discards leaves each lane's bits as they were.
 template <class Mask, class F, class B>
-B where_needed(const Mask& needed, F compute, const B& otherwise) {
+[[gnu::always_inline]] inline B where_needed(const Mask& needed, F compute, const B& otherwise) {
   return xsimd::any(needed) ? xsimd::select(needed, compute(), otherwise) : otherwise;
 }
 
@@ -59,10 +59,18 @@ double_double<xsimd::batch<double, A>> exp_split(const xsimd::batch<double, A>& 
   const auto normal = e >= B(0x1p-1000) && e < B(0x1p1000);
   return {xsimd::select(normal, sum, e), xsimd::select(normal, e_lo - (sum - e_hi), B(0))};
 }
+// In float, e^(hi + lo) for |hi| <= 80 comes from the short exp_normal (as hi + lo, about 0.3
+// ULP); lanes beyond (the subnormal range, overflow, +-inf, NaN) from exp_dd, rounded once
+// (e_lo = 0), and only when a lane needs it.
 template <class A>
 double_double<xsimd::batch<float, A>> exp_split(const xsimd::batch<float, A>& hi,
                                                 const xsimd::batch<float, A>& lo) {
-  return {exp_dd(hi, lo), xsimd::batch<float, A>(0)};
+  using B = xsimd::batch<float, A>;
+  const auto far = xsimd::abs(hi) > B(80) || xsimd::isnan(hi);
+  const auto near = exp_normal(clamp_keep_nan(hi, -80.0f, 80.0f), xsimd::select(far, B(0), lo));
+  if (!xsimd::any(far))
+    return near;
+  return {xsimd::select(far, exp_dd(hi, lo), near.hi), xsimd::select(far, B(0), near.lo)};
 }
 
 // The pieces of the logistic sigmoid at y = hi + lo: t = e^-|y| <= 1 as t + t_lo, and
