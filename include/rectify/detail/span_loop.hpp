@@ -19,12 +19,10 @@
 
 namespace rectify::detail {
 
-// op(batch...) takes one batch per input and returns std::array<batch, NO>. flatten inlines
-// every call the loop body makes: GCC otherwise leaves the shared math helpers (exp, logistic,
-// divide) as calls that pass each batch through memory, which cost silu 1.6x its instructions.
+// op(batch...) takes one batch per input and returns std::array<batch, NO>.
 template <class A, class T, std::size_t NI, std::size_t NO, class Op>
-[[gnu::flatten]] void for_each_batch(std::size_t n, const std::array<const T*, NI>& in,
-                                     const std::array<T*, NO>& out, Op&& op) {
+void for_each_batch(std::size_t n, const std::array<const T*, NI>& in,
+                    const std::array<T*, NO>& out, Op&& op) {
   using B = xsimd::batch<T, A>;
   constexpr std::size_t width = B::size;
   auto run = [&op]<std::size_t... I>(const std::array<B, NI>& x, std::index_sequence<I...>) {
