@@ -2,11 +2,10 @@
 // exponential saturates, a NaN-preserving clamp, the logistic sigmoid, a division of hi + lo
 // sums, and m*e^x rounded once in the subnormal range.
 //
-// The pieces on every element's path are always_inline (here and in double_double.hpp): GCC
-// otherwise keeps them as calls that pass each batch through memory, which cost mish and the
-// tanh gelu 1.3-1.5x their instructions. The rare tail pieces (exp_times, exp_dd) stay calls:
-// inlining everything ([[gnu::flatten]] on the span loop) was faster still but made one
-// sanitizer build of a test take over 6 minutes instead of 1.
+// These helpers are left to the compiler's inlining on purpose: forcing them inline (always_inline,
+// or [[gnu::flatten]] on the span loop) cut mish's and the tanh gelu's instructions by a quarter
+// to a half, but made the ASan+UBSan build of one test take 2x to 4x longer (20+ CPU-minutes and
+// 7 GB with flatten).
 #pragma once
 
 #include <type_traits>
@@ -43,7 +42,7 @@ B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value_type h
 // tail formulas below are rarely needed by typical inputs; skipping work whose result every
 // lane discards leaves each lane's bits as they were.
 template <class Mask, class F, class B>
-[[gnu::always_inline]] inline B where_needed(const Mask& needed, F compute, const B& otherwise) {
+B where_needed(const Mask& needed, F compute, const B& otherwise) {
   return xsimd::any(needed) ? xsimd::select(needed, compute(), otherwise) : otherwise;
 }
 
@@ -52,8 +51,8 @@ template <class Mask, class F, class B>
 // (before its final rounding) is good to ~2^-60 and the scaling by 2^k is exact; elsewhere, and
 // in float (whose results are well served by one rounding), e_lo = 0.
 template <class A>
-[[gnu::always_inline]] inline double_double<xsimd::batch<double, A>> exp_split(
-    const xsimd::batch<double, A>& hi, const xsimd::batch<double, A>& lo) {
+double_double<xsimd::batch<double, A>> exp_split(const xsimd::batch<double, A>& hi,
+                                                 const xsimd::batch<double, A>& lo) {
   using B = xsimd::batch<double, A>;
   const B lo_used = xsimd::select(xsimd::abs(hi) < B(746), lo, B(0));
   const auto p = exp_impl::reduce(exp_impl::clamp(hi, -746.0, 710.0), lo_used);
@@ -69,8 +68,8 @@ template <class A>
 // ULP); lanes beyond (the subnormal range, overflow, +-inf, NaN) from exp_dd, rounded once
 // (e_lo = 0), and only when a lane needs it.
 template <class A>
-[[gnu::always_inline]] inline double_double<xsimd::batch<float, A>> exp_split(
-    const xsimd::batch<float, A>& hi, const xsimd::batch<float, A>& lo) {
+double_double<xsimd::batch<float, A>> exp_split(const xsimd::batch<float, A>& hi,
+                                                const xsimd::batch<float, A>& lo) {
   using B = xsimd::batch<float, A>;
   const auto far = xsimd::abs(hi) > B(80) || xsimd::isnan(hi);
   const auto near = exp_normal(clamp_keep_nan(hi, -80.0f, 80.0f), xsimd::select(far, B(0), lo));
@@ -94,8 +93,8 @@ struct logistic_parts {
 };
 
 template <class T, class A>
-[[gnu::always_inline]] inline logistic_parts<xsimd::batch<T, A>> logistic(
-    const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo) {
+logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
+                                            const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto non_negative = hi >= B(0);
   const auto t =
@@ -106,8 +105,7 @@ template <class T, class A>
 
 // sigma(y) for y = hi + lo: 1/(1 + t) for y >= 0, t/(1 + t) for y < 0, each divided once.
 template <class T, class A>
-[[gnu::always_inline]] inline xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi,
-                                                         const xsimd::batch<T, A>& lo) {
+xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const auto non_negative = hi >= B(0);
@@ -119,9 +117,8 @@ template <class T, class A>
 // (y < 0), formed exactly (two_prod) and divided once. silu is x sigma(x), the tanh form of gelu
 // x sigma(2u).
 template <class T, class A>
-[[gnu::always_inline]] inline xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m,
-                                                               const xsimd::batch<T, A>& hi,
-                                                               const xsimd::batch<T, A>& lo) {
+xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m, const xsimd::batch<T, A>& hi,
+                                 const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const auto non_negative = hi >= B(0);
@@ -136,10 +133,8 @@ template <class T, class A>
 // with n and (1 + t)^2 formed as hi + lo sums and divided once. Where 1 + m + t cancels (the
 // derivatives' zero crossing) the error stays small against the terms that cancel.
 template <class T, class A>
-[[gnu::always_inline]] inline xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi,
-                                                               const xsimd::batch<T, A>& lo,
-                                                               const xsimd::batch<T, A>& m,
-                                                               const xsimd::batch<T, A>& m_lo) {
+xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
+                                 const xsimd::batch<T, A>& m, const xsimd::batch<T, A>& m_lo) {
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const auto one_m = two_sum(B(1), m);
