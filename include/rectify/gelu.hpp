@@ -4,17 +4,17 @@
 //   tanh:   f(x) = (x/2)*(1 + tanh(u)),  u = sqrt(2/pi)*(x + 0.044715*x^3)
 //           f'(x) = the exact derivative of that formula
 //
-// Parameter: gelu_approximation::none (default) or ::tanh. Types: float, double (the exact form
-// of a float is evaluated in double and rounded once; the tanh form and its derivative run in
-// float). Edges: NaN ->
-// NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1. Why, exact form: Phi comes from
-// detail/normal_cdf.hpp, which forms x^2/2 exactly, so gelu(-10) is the tiny -7.6e-23 it is, not 0
-// from 1 + erf(x/sqrt2) cancelling. Why, tanh form: (1 + tanh(u))/2 = sigma(2u), so f = x*sigma(2u)
-// with no 1 + tanh cancellation for x << 0. There f ~ x*e^(2u) and a relative error e in 2u becomes
-// |2u|*e in f (|2u| reaches 745), so 2u = 2*sqrt(2/pi)*x*(1 + 0.044715*x^2) is carried as an
-// unevaluated hi + lo sum. f' = s + x*2u'*s*(1 - s) with s = sigma(2u), 2u' = 2*sqrt(2/pi)*(1 +
-// 3*0.044715*x^2). Both derivatives cross zero for x < 0 where their two terms cancel (near -0.7518
-// exact): error there is counted against the larger term (SPEC.md, Accuracy).
+// Parameter: gelu_approximation::none (default) or ::tanh. Types: float, double; both forms
+// run natively in float (the exact one with a double polynomial inside, see exact_float).
+// Edges: NaN -> NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1. Why, exact form:
+// Phi comes from detail/normal_cdf.hpp as e^(-x^2/2) times a smooth factor, with x^2/2 formed
+// exactly, so gelu(-10) is the tiny -7.6e-23 it is, not 0 from 1 + erf(x/sqrt2) cancelling. Why,
+// tanh form: (1 + tanh(u))/2 = sigma(2u), so f = x*sigma(2u) with no 1 + tanh cancellation for x <<
+// 0. There f ~ x*e^(2u) and a relative error e in 2u becomes |2u|*e in f (|2u| reaches 745), so 2u
+// = 2*sqrt(2/pi)*x*(1 + 0.044715*x^2) is carried as an unevaluated hi + lo sum. f' = s + x*2u'*s*(1
+// - s) with s = sigma(2u), 2u' = 2*sqrt(2/pi)*(1 + 3*0.044715*x^2). Both derivatives cross zero for
+// x < 0 where their two terms cancel (near -0.7518 exact): error there is counted against the
+// larger term (SPEC.md, Accuracy).
 #pragma once
 
 #include <type_traits>
@@ -26,7 +26,6 @@
 #include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "detail/normal_cdf.hpp"
-#include "detail/widen.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -43,8 +42,12 @@ class gelu : public detail::activation<gelu<T>, T> {
 
   template <class B>
   B forward_math(const B& x) const {
-    if (approximation_ == gelu_approximation::none)
-      return in_double(x, forward_exact{});
+    if (approximation_ == gelu_approximation::none) {
+      if constexpr (std::is_same_v<typename B::value_type, float>)
+        return forward_exact_float(x);
+      else
+        return forward_exact{}(x);
+    }
     using U = typename B::value_type;
     // Beyond +-30, sigma(2u) is exactly 0 or 1: x is clamped from below only, so that -inf*0
     // is not formed and +inf stays +inf.
@@ -60,8 +63,12 @@ class gelu : public detail::activation<gelu<T>, T> {
 
   template <class B>
   B derivative_math(const B& x) const {
-    if (approximation_ == gelu_approximation::none)
-      return in_double(x, derivative_exact{});
+    if (approximation_ == gelu_approximation::none) {
+      if constexpr (std::is_same_v<typename B::value_type, float>)
+        return derivative_exact_float(x);
+      else
+        return derivative_exact{}(x);
+    }
     return tanh_derivative(x);
   }
 
@@ -97,8 +104,7 @@ class gelu : public detail::activation<gelu<T>, T> {
         body);
   }
 
-  // The exact form, in double: x*Phi(x) and Phi(x) + x*phi(x) (in float, x*Phi(x) rounded twice
-  // would lose up to an ULP; normal_cdf is written for double).
+  // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x).
   struct forward_exact {
     template <class A>
     xsimd::batch<double, A> operator()(const xsimd::batch<double, A>& x) const {
@@ -164,15 +170,93 @@ class gelu : public detail::activation<gelu<T>, T> {
     return detail::exp_times(exponent.hi, exponent_lo, m);
   }
 
-  // f(x) for a double batch; a float batch is widened to double, computed and rounded once.
-  template <class T_, class A, class F>
-  static xsimd::batch<T_, A> in_double(const xsimd::batch<T_, A>& x, F f) {
-    if constexpr (std::is_same_v<T_, double>) {
-      return f(x);
+  // The exact form in float, natively (the double kernel widened to double ran at 0.13
+  // elements/ns, a quarter of this). With z = |x|, Phi(-z) = Q(z) e^(-z^2/2): Q from
+  // detail/normal_cdf.hpp, rounded once from double; e^(-z^2/2) as hi + lo from the short float
+  // exp, its argument exact (two_prod). Phi(x) is Phi(-z) for x < 0 and 1 - Phi(-z) (>= 1/2, no
+  // cancellation) for x >= 0, carried as hi + lo so that x Phi(x) rounds once. f' = Phi(x) + x
+  // phi(x) = e^(-z^2/2) h for x < 0 and 1 - e^(-z^2/2) h for x >= 0, h = Q(z) - k z (k = 1/sqrt(2
+  // pi)), which crosses zero at z = 0.7518 (error counted against the larger term there, SPEC.md).
+  // Where z > 12.5 the exp argument leaves the short kernel's range and, for x < 0, the results
+  // reach the subnormal range: there exp_times rounds m e^(-z^2/2) once (m = x Q or h); for x
+  // > 12.5, f = x and f' = 1 in float. Below z = 15 (clamped) both are 0 in float.
+  template <class A>
+  struct exact_parts {
+    xsimd::batch<float, A> xc;                                  // x clamped to [-15, 15]
+    xsimd::batch<float, A> z;                                   // |xc|
+    xsimd::batch<float, A> q;                                   // Q(z) = Phi(-z) e^(z^2/2)
+    detail::double_double<xsimd::batch<float, A>> e;            // e^(-z^2/2), z clamped to 12.5
+    typename xsimd::batch<float, A>::batch_bool_type far_left;  // x < -12.5
+  };
+  template <class A>
+  static exact_parts<A> exact_float(const xsimd::batch<float, A>& x) {
+    using B = xsimd::batch<float, A>;
+    const B xc = detail::clamp_keep_nan(x, -15.0f, 15.0f);
+    const B z = xsimd::abs(xc);
+    const B zn = xsimd::select(z > B(12.5f), B(12.5f), z);
+    const auto square = detail::two_prod(zn, zn);
+    return {xc, z, detail::normal_tail_scaled(z),
+            detail::exp_normal(B(-0.5f) * square.hi, B(-0.5f) * square.lo), x < B(-12.5f)};
+  }
+  // (m + m_lo) e^(-z^2/2) rounded once, for x < -12.5, where it may be subnormal and -z^2/2 is
+  // beyond exp_normal's reach: e^(-z^2/2 + 64 ln2) as hi + lo, the product, then the exact
+  // scaling by 2^-64 (one more rounding only for a subnormal result). 64 ln2 is split so that
+  // its high part (a multiple of 2^-17, MPFR) adds exactly to -z^2/2 in [-112.5, -78].
+  template <class A>
+  static xsimd::batch<float, A> far_left_times_gauss(const exact_parts<A>& p,
+                                                     const xsimd::batch<float, A>& m,
+                                                     const xsimd::batch<float, A>& m_lo) {
+    using B = xsimd::batch<float, A>;
+    const auto square = detail::two_prod(p.z, p.z);
+    const auto e = detail::exp_normal(B(-0.5f) * square.hi + B(0x1.62e43p+5f),
+                                      B(-0.5f) * square.lo + B(-0x1.05c61p-23f));
+    const B low = detail::fma(m, e.lo, m_lo * e.hi);
+    if constexpr (detail::has_fused_fma<A>) {
+      return detail::fma(m, e.hi, low) * B(0x1p-64f);
     } else {
-      const auto w = detail::widen(x);
-      return detail::narrow<A>({f(w.low), f(w.high)});
+      const auto product = detail::two_prod(m, e.hi);
+      return (product.hi + (product.lo + low)) * B(0x1p-64f);
     }
+  }
+  template <class A>
+  static xsimd::batch<float, A> forward_exact_float(const xsimd::batch<float, A>& x) {
+    using B = xsimd::batch<float, A>;
+    const auto p = exact_float(x);
+    // Phi(-z) = q e as hi + lo; for x >= 0, Phi(x) = 1 - Phi(-z) by Fast2Sum.
+    const auto g = detail::two_prod(p.q, p.e.hi);
+    const B g_lo = detail::fma(p.q, p.e.lo, g.lo);
+    const B s = B(1.0f) - g.hi;
+    const B s_lo = ((B(1.0f) - s) - g.hi) - g_lo;
+    const auto negative = x < B(0.0f);
+    const B cdf = xsimd::select(negative, g.hi, s);
+    const B cdf_lo = xsimd::select(negative, g_lo, s_lo);
+    // x (cdf + cdf_lo) rounded once; x cdf_lo with the clamped x: for x = +inf, cdf_lo is tiny
+    // but not 0. Without a fused fma, x cdf is formed exactly (two_prod) from the clamped x and
+    // x > 15, where Phi(x) = 1 in float, is x itself.
+    B body;
+    if constexpr (detail::has_fused_fma<A>) {
+      body = detail::fma(x, cdf, p.xc * cdf_lo);
+    } else {
+      const auto product = detail::two_prod(p.xc, cdf);
+      body = xsimd::select(x > B(15.0f), x, product.hi + (product.lo + p.xc * cdf_lo));
+    }
+    return detail::where_needed(
+        p.far_left,
+        [&] {
+          const auto m = detail::two_prod(p.xc, p.q);
+          return far_left_times_gauss(p, m.hi, m.lo);
+        },
+        body);
+  }
+  template <class A>
+  static xsimd::batch<float, A> derivative_exact_float(const xsimd::batch<float, A>& x) {
+    using B = xsimd::batch<float, A>;
+    const auto p = exact_float(x);
+    const B h = detail::normal_tail_scaled(p.z, true);
+    const B body = xsimd::select(x < B(0.0f), detail::fma(p.e.hi, h, p.e.lo * h),
+                                 detail::fnma(p.e.hi, h, B(1.0f)) - p.e.lo * h);
+    return detail::where_needed(
+        p.far_left, [&] { return far_left_times_gauss(p, h, B(0.0f)); }, body);
   }
 
   // 2*sqrt(2/pi), 0.044715 and 3*0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits
