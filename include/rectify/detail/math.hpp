@@ -162,8 +162,8 @@ xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsimd::batc
 // the last one. s*ln2 is split (MPFR) so that hi + (s ln2)_hi is exact where it is used: the
 // high part is a multiple of the ULP of hi there (2^-43 for double, 2^-17 for float).
 template <class T, class A>
-xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
-                             const xsimd::batch<T, A>& m) {
+xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
+                                      const xsimd::batch<T, A>& m) {
   using B = xsimd::batch<T, A>;
   constexpr bool is_double = std::is_same_v<T, double>;
   constexpr T deep = is_double ? T(-700) : T(-80);
@@ -174,6 +174,26 @@ xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::batch<T,
   const B e = exp_dd(hi + xsimd::select(is_deep, B(shift_hi), B(0)),
                      lo + xsimd::select(is_deep, B(shift_lo), B(0)));
   return (m * e) * xsimd::select(is_deep, B(scale_back), B(1));
+}
+
+// exp_times_accurate's result; in float, lanes with |hi| <= 80 (all of elu' and delu' on typical
+// inputs) take the short exp as hi + lo and round m e once: no less accurate, and small enough
+// for the compiler to inline into the span loop (elu' 13.1 -> 9.x AVX2 instructions per
+// element). The other lanes (subnormal or overflowing results, NaN) go the accurate way, and
+// only when present.
+template <class T, class A>
+inline xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
+                                    const xsimd::batch<T, A>& m) {
+  using B = xsimd::batch<T, A>;
+  if constexpr (std::is_same_v<T, double>) {
+    return exp_times_accurate(hi, lo, m);
+  } else {
+    const auto near = xsimd::abs(hi) <= B(80);
+    const auto e = exp_normal(clamp_keep_nan(hi, T(-80), T(80)), xsimd::select(near, lo, B(0)));
+    const B product = detail::fma(m, e.hi, m * e.lo);
+    return xsimd::any(!near) ? xsimd::select(near, product, exp_times_accurate(hi, lo, m))
+                             : product;
+  }
 }
 
 }  // namespace rectify::detail
