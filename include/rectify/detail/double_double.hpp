@@ -20,8 +20,8 @@ struct double_double {
 
 // a*b exactly as hi + lo (for finite products that neither overflow nor underflow).
 template <class T, class A>
-double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
-                                           const xsimd::batch<T, A>& b) {
+inline double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
+                                                  const xsimd::batch<T, A>& b) {
   using B = xsimd::batch<T, A>;
   B hi = a * b;
   if constexpr (has_fused_fma<A>) {
@@ -55,7 +55,7 @@ double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
 
 // a + b exactly as hi + lo (Knuth's two-sum, no ordering required).
 template <class B>
-double_double<B> two_sum(const B& a, const B& b) {
+inline double_double<B> two_sum(const B& a, const B& b) {
   B s = a + b;
   B bb = s - a;
   B err = (a - (s - bb)) + (b - bb);
@@ -66,7 +66,7 @@ double_double<B> two_sum(const B& a, const B& b) {
 // first fnma is exact; without one, q*d is formed exactly by two_prod, and n - (q*d)_hi is exact
 // (Sterbenz: the two are within a factor 2).
 template <class B>
-B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d, const B& d_lo) {
+inline B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d, const B& d_lo) {
   if constexpr (has_fused_fma<typename B::arch_type>) {
     return detail::fnma(q, d, n) + detail::fnma(q, d_lo, n_lo);
   } else {
@@ -79,7 +79,7 @@ B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d, const B&
 // an ULP, its remainder n - q0*d is exact, and one correction step with the low parts to first
 // order brings q within about half an ULP.
 template <class B>
-B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
+inline B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const B reciprocal = B(1) / d;
   const B q0 = n * reciprocal;
   const B q = detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);
@@ -91,7 +91,7 @@ B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
 // divide() for a divisor known to be normal and a quotient known not to overflow (such as
 // n/(1 + t) with 0 <= t <= 1): the same compensated quotient without the checks.
 template <class B>
-B divide_normal(const B& n, const B& n_lo, const B& d, const B& d_lo) {
+inline B divide_normal(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const B reciprocal = B(1) / d;
   const B q0 = n * reciprocal;
   return detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);

@@ -36,8 +36,8 @@ inline constexpr bool has_fused_fma =
 
 // x*y + z
 template <class T, class A>
-xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
-                       const xsimd::batch<T, A>& z) {
+inline xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+                              const xsimd::batch<T, A>& z) {
   constexpr bool d = std::is_same_v<T, double>;
   if constexpr (is_avx512<A>) {
     if constexpr (d)
@@ -62,8 +62,8 @@ xsimd::batch<T, A> fma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
 }
 // x*y - z
 template <class T, class A>
-xsimd::batch<T, A> fms(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
-                       const xsimd::batch<T, A>& z) {
+inline xsimd::batch<T, A> fms(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+                              const xsimd::batch<T, A>& z) {
   constexpr bool d = std::is_same_v<T, double>;
   if constexpr (is_avx512<A>) {
     if constexpr (d)
@@ -88,8 +88,8 @@ xsimd::batch<T, A> fms(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
 }
 // -x*y + z
 template <class T, class A>
-xsimd::batch<T, A> fnma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
-                        const xsimd::batch<T, A>& z) {
+inline xsimd::batch<T, A> fnma(const xsimd::batch<T, A>& x, const xsimd::batch<T, A>& y,
+                               const xsimd::batch<T, A>& z) {
   constexpr bool d = std::is_same_v<T, double>;
   if constexpr (is_avx512<A>) {
     if constexpr (d)
