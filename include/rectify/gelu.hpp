@@ -53,12 +53,12 @@ class gelu : public detail::activation<gelu<T>, T> {
     // is not formed and +inf stays +inf.
     const B low = xsimd::select(x < B(-30), B(-30), x);
     const auto two_u = tanh_argument(detail::clamp_keep_nan(x, U(-30), U(30)));
-    const B body = detail::times_sigmoid(low, two_u.hi, two_u.lo);
     // Where 2u < -40 (float: -20), sigma(2u) = e^(2u) to well within an ULP: exp_times keeps
     // a subnormal f rounded once.
     return detail::where_needed(
         two_u.hi < B(-detail::exp_limits<U>::negligible),
-        [&] { return detail::exp_times(two_u.hi, two_u.lo, low); }, body);
+        [&] { return detail::exp_times(two_u.hi, two_u.lo, low); },
+        [&] { return detail::times_sigmoid(low, two_u.hi, two_u.lo); });
   }
 
   template <class B>
@@ -92,16 +92,15 @@ class gelu : public detail::activation<gelu<T>, T> {
     const B v_lo = detail::fma(c, g.lo + a_lo, v.lo);
     const auto m = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
     const B m_lo = m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi);
+    // Where 2u < -40 (float: -20): f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
     // f' = sigma(2u) (1 + x 2u' sigma(-2u)), one quotient of hi + lo sums (detail/math.hpp).
-    const B body = detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m_lo);
-    // Where 2u < -40 (float: -20): f' = e^(2u) (1 + x 2u') to well within an ULP.
     return detail::where_needed(
         two_u.hi < B(-detail::exp_limits<U>::negligible),
         [&] {
           const auto one_m = detail::two_sum(B(1), m.hi);
           return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m_lo));
         },
-        body);
+        [&] { return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m_lo); });
   }
 
   // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x).
@@ -185,7 +184,6 @@ class gelu : public detail::activation<gelu<T>, T> {
     xsimd::batch<float, A> xc;                                  // x clamped to [-15, 15]
     xsimd::batch<float, A> z;                                   // |xc|
     xsimd::batch<float, A> q;                                   // Q(z) = Phi(-z) e^(z^2/2)
-    detail::double_double<xsimd::batch<float, A>> e;            // e^(-z^2/2), z clamped to 12.5
     typename xsimd::batch<float, A>::batch_bool_type far_left;  // x < -12.5
   };
   template <class A>
@@ -193,10 +191,15 @@ class gelu : public detail::activation<gelu<T>, T> {
     using B = xsimd::batch<float, A>;
     const B xc = detail::clamp_keep_nan(x, -15.0f, 15.0f);
     const B z = xsimd::abs(xc);
-    const B zn = xsimd::select(z > B(12.5f), B(12.5f), z);
-    const auto square = detail::two_prod(zn, zn);
-    return {xc, z, detail::normal_tail_scaled(z),
-            detail::exp_normal(B(-0.5f) * square.hi, B(-0.5f) * square.lo), x < B(-12.5f)};
+    return {xc, z, detail::normal_tail_scaled(z), x < B(-12.5f)};
+  }
+  // e^(-z^2/2) as hi + lo for z <= 12.5 (z clamped there), from the short exp.
+  template <class A>
+  static detail::double_double<xsimd::batch<float, A>> gauss(const exact_parts<A>& p) {
+    using B = xsimd::batch<float, A>;
+    const B z = xsimd::select(p.z > B(12.5f), B(12.5f), p.z);
+    const auto square = detail::two_prod(z, z);
+    return detail::exp_normal(B(-0.5f) * square.hi, B(-0.5f) * square.lo);
   }
   // (m + m_lo) e^(-z^2/2) rounded once, for x < -12.5, where it may be subnormal and -z^2/2 is
   // beyond exp_normal's reach: e^(-z^2/2 + 64 ln2) as hi + lo, the product, then the exact
@@ -222,41 +225,46 @@ class gelu : public detail::activation<gelu<T>, T> {
   static xsimd::batch<float, A> forward_exact_float(const xsimd::batch<float, A>& x) {
     using B = xsimd::batch<float, A>;
     const auto p = exact_float(x);
-    // Phi(-z) = q e as hi + lo; for x >= 0, Phi(x) = 1 - Phi(-z) by Fast2Sum.
-    const auto g = detail::two_prod(p.q, p.e.hi);
-    const B g_lo = detail::fma(p.q, p.e.lo, g.lo);
-    const B s = B(1.0f) - g.hi;
-    const B s_lo = ((B(1.0f) - s) - g.hi) - g_lo;
-    const auto negative = x < B(0.0f);
-    const B cdf = xsimd::select(negative, g.hi, s);
-    const B cdf_lo = xsimd::select(negative, g_lo, s_lo);
-    // x (cdf + cdf_lo) rounded once; x cdf_lo with the clamped x: for x = +inf, cdf_lo is tiny
-    // but not 0. Without a fused fma, x cdf is formed exactly (two_prod) from the clamped x and
-    // x > 15, where Phi(x) = 1 in float, is x itself.
-    B body;
-    if constexpr (detail::has_fused_fma<A>) {
-      body = detail::fma(x, cdf, p.xc * cdf_lo);
-    } else {
-      const auto product = detail::two_prod(p.xc, cdf);
-      body = xsimd::select(x > B(15.0f), x, product.hi + (product.lo + p.xc * cdf_lo));
-    }
+    const auto near = [&] {
+      // Phi(-z) = q e as hi + lo; for x >= 0, Phi(x) = 1 - Phi(-z) by Fast2Sum.
+      const auto e = gauss(p);
+      const auto g = detail::two_prod(p.q, e.hi);
+      const B g_lo = detail::fma(p.q, e.lo, g.lo);
+      const B s = B(1.0f) - g.hi;
+      const B s_lo = ((B(1.0f) - s) - g.hi) - g_lo;
+      const auto negative = x < B(0.0f);
+      const B cdf = xsimd::select(negative, g.hi, s);
+      const B cdf_lo = xsimd::select(negative, g_lo, s_lo);
+      // x (cdf + cdf_lo) rounded once; x cdf_lo with the clamped x: for x = +inf, cdf_lo is
+      // tiny but not 0. Without a fused fma, x cdf is formed exactly (two_prod) from the
+      // clamped x and x > 15, where Phi(x) = 1 in float, is x itself.
+      if constexpr (detail::has_fused_fma<A>) {
+        return detail::fma(x, cdf, p.xc * cdf_lo);
+      } else {
+        const auto product = detail::two_prod(p.xc, cdf);
+        return xsimd::select(x > B(15.0f), x, product.hi + (product.lo + p.xc * cdf_lo));
+      }
+    };
     return detail::where_needed(
         p.far_left,
         [&] {
           const auto m = detail::two_prod(p.xc, p.q);
           return far_left_times_gauss(p, m.hi, m.lo);
         },
-        body);
+        near);
   }
   template <class A>
   static xsimd::batch<float, A> derivative_exact_float(const xsimd::batch<float, A>& x) {
     using B = xsimd::batch<float, A>;
     const auto p = exact_float(x);
     const B h = detail::normal_tail_scaled(p.z, true);
-    const B body = xsimd::select(x < B(0.0f), detail::fma(p.e.hi, h, p.e.lo * h),
-                                 detail::fnma(p.e.hi, h, B(1.0f)) - p.e.lo * h);
     return detail::where_needed(
-        p.far_left, [&] { return far_left_times_gauss(p, h, B(0.0f)); }, body);
+        p.far_left, [&] { return far_left_times_gauss(p, h, B(0.0f)); },
+        [&] {
+          const auto e = gauss(p);
+          return xsimd::select(x < B(0.0f), detail::fma(e.hi, h, e.lo * h),
+                               detail::fnma(e.hi, h, B(1.0f)) - e.lo * h);
+        });
   }
 
   // 2*sqrt(2/pi), 0.044715 and 3*0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits

@@ -35,7 +35,7 @@ class silu : public detail::activation<silu<T>, T> {
       return detail::where_needed(
           x < B(-limits::negligible),
           [&] { return detail::exp_times(clamped_left(x), B(0), clamped_left(x)); },
-          float_forward(x));
+          [&] { return float_forward(x); });
     } else {
       // Beyond saturation sigma(x) is 0 or 1 in T: clamping keeps -inf*0 from becoming NaN.
       const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
@@ -53,7 +53,7 @@ class silu : public detail::activation<silu<T>, T> {
       return detail::where_needed(
           x < B(-limits::negligible),
           [&] { return detail::exp_times(clamped_left(x), B(0), B(1) + clamped_left(x)); },
-          float_derivative(x));
+          [&] { return float_derivative(x); });
     } else {
       const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
       // f' = sigma(x) (1 + x sigma(-x)), one quotient of hi + lo sums (detail/math.hpp).

@@ -36,20 +36,22 @@ class softplus : public detail::activation<softplus<T>, T> {
   B forward_math(const B& x) const {
     using U = typename B::value_type;
     const auto y = scaled(x);
-    const auto non_negative = y.hi >= B(0);
-    const B t = detail::exp_dd(xsimd::select(non_negative, -y.hi, y.hi),
-                               xsimd::select(non_negative, -y.lo, y.lo));
-    const B tail = xsimd::log1p(t);
-    // sp = max(y, 0) + tail as hi + lo, divided by k with one rounding.
-    const auto sum = detail::two_sum(y.hi, tail);
-    const B sp_hi = xsimd::select(non_negative, sum.hi, tail);
-    const B sp_lo = xsimd::select(non_negative, sum.lo + y.lo, B(0));
-    const B f = k_ == T(1) ? sp_hi + sp_lo : divide_by_k(sp_hi, sp_lo);
     const U negligible = detail::exp_limits<U>::negligible;
     // Far left, f = e^y/k: exp_times rounds a subnormal result once (sp/k would round twice).
     const B body = detail::where_needed(
         y.hi < B(-negligible), [&] { return detail::exp_times(y.hi, y.lo, B(U(1) / U(k_))); },
-        xsimd::select(y.hi > B(negligible), x, f));
+        [&] {
+          const auto non_negative = y.hi >= B(0);
+          const B t = detail::exp_dd(xsimd::select(non_negative, -y.hi, y.hi),
+                                     xsimd::select(non_negative, -y.lo, y.lo));
+          const B tail = xsimd::log1p(t);
+          // sp = max(y, 0) + tail as hi + lo, divided by k with one rounding.
+          const auto sum = detail::two_sum(y.hi, tail);
+          const B sp_hi = xsimd::select(non_negative, sum.hi, tail);
+          const B sp_lo = xsimd::select(non_negative, sum.lo + y.lo, B(0));
+          const B f = k_ == T(1) ? sp_hi + sp_lo : divide_by_k(sp_hi, sp_lo);
+          return xsimd::select(y.hi > B(negligible), x, f);
+        });
     // With a tiny k even +-DBL_MAX are not in the tails: the limits at +-inf are set explicitly.
     return xsimd::select(xsimd::isinf(x), xsimd::select(x > B(0), x, B(0)), body);
   }
