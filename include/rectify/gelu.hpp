@@ -125,24 +125,9 @@ class gelu : public detail::activation<gelu<T>, T> {
       // Phi + x phi = phi (S/|x| + x) = phi (x - S/x) in the far left.
       return detail::where_needed(
           c < D(far_left), [&] { return far_left_times_phi(c, c - mills_series(c) / c); },
-          cdf_plus_x_pdf(c));
+          detail::normal_cdf_slope(c));
     }
   };
-  // Phi(x) + x phi(x) with one rounding after the sum: a fused fma where there is one; else
-  // x phi(x) exactly (two_prod) and the sum as hi + lo, since x phi(x) rounded on its own is
-  // twice the result's ULP near x = -1.26 (2.7 ULP in all without a fused fma).
-  template <class A>
-  static xsimd::batch<double, A> cdf_plus_x_pdf(const xsimd::batch<double, A>& x) {
-    const auto pdf = detail::normal_pdf(x);
-    const auto cdf = detail::normal_cdf(x);
-    if constexpr (detail::has_fused_fma<A>) {
-      return detail::fma(x, pdf, cdf);
-    } else {
-      const auto product = detail::two_prod(x, pdf);
-      const auto sum = detail::two_sum(cdf, product.hi);
-      return sum.hi + (sum.lo + product.lo);
-    }
-  }
   // Below x = -37.5, x Phi(x) and its derivative reach the subnormal range, where Phi(x) rounded
   // first and multiplied by x after would lose up to 20 ULP. There the asymptotic expansion
   // Phi(x) = phi(x)/|x| S(x), S = 1 - 1/x^2 + 3/x^4 - 15/x^6 + ... (the double factorials

@@ -25,6 +25,7 @@
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
 #include "detail/fma.hpp"
+#include "detail/math.hpp"
 #include "detail/params.hpp"
 #include "kernels.hpp"
 
@@ -47,10 +48,14 @@ class squareplus : public detail::activation<squareplus<T>, T> {
       return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
     using U = typename B::value_type;
     const B xs = x * B(U(1) / U(scale_));
-    const auto q = sums(xs);
-    B r = detail::divide(q.half_b, B(0), q.d.hi, q.d.lo);
-    if (xsimd::any(q.far))
-      r = xsimd::select(q.far, B(0.5) * q.half_b / q.far_e, r);
+    const B ax = xsimd::abs(xs);
+    const B half_b(U(0.5) * U(scaled_b_));
+    const B r = detail::where_needed(
+        is_far(ax), [&] { return B(0.5) * half_b / far_sums(ax).e; },
+        [&] {
+          const auto q = near_sums(xs);
+          return detail::divide(half_b, B(0), q.d.hi, q.d.lo);
+        });
     return xsimd::select(x > B(0), xs + r, r) * B(U(scale_));
   }
   template <class B>
@@ -59,33 +64,34 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     if (b_ == T(0))
       return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
     using U = typename B::value_type;
-    const auto q = sums(x * B(U(1) / U(scale_)));
-    // p = d*s as hi + lo
-    const auto p = detail::two_prod(q.d.hi, q.s.hi);
-    const B p_lo = p.lo + detail::fma(q.d.hi, q.s.lo, q.d.lo * q.s.hi);
-    B w = detail::divide(q.half_b, B(0), p.hi, p_lo);
-    if (xsimd::any(q.far)) {
-      w = xsimd::select(q.far, (B(0.25) * q.half_b / q.far_e) / q.far_h, w);
-    }
+    const B xs = x * B(U(1) / U(scale_));
+    const B ax = xsimd::abs(xs);
+    const B half_b(U(0.5) * U(scaled_b_));
+    const B w = detail::where_needed(
+        is_far(ax),
+        [&] {
+          const auto f = far_sums(ax);
+          return (B(0.25) * half_b / f.e) / f.h;
+        },
+        [&] {
+          const auto q = near_sums(xs);
+          // p = d*s as hi + lo
+          const auto p = detail::two_prod(q.d.hi, q.s.hi);
+          const B p_lo = p.lo + detail::fma(q.d.hi, q.s.lo, q.d.lo * q.s.hi);
+          return detail::divide(half_b, B(0), p.hi, p_lo);
+        });
     return xsimd::select(x > B(0), B(1) - w, w);
   }
 
  private:
   template <class B>
   struct root_sums {
-    B half_b;
     detail::double_double<B> s;  // sqrt(x^2 + b)
     detail::double_double<B> d;  // s + |x|
-    // |x| > 2^500 (float: 2^60), at half scale: h = s/2, e = (s + |x|)/2.
-    typename B::batch_bool_type far;
-    B far_h;
-    B far_e;
   };
-
   template <class B>
-  root_sums<B> sums(const B& x) const {
+  root_sums<B> near_sums(const B& x) const {
     using U = typename B::value_type;
-    const B ax = xsimd::abs(x);
     const B b = B(U(scaled_b_));
     // v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo (one Newton step).
     const auto square = detail::two_prod(x, x);
@@ -94,18 +100,26 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     const B s_hi = xsimd::sqrt(v.hi);
     const auto s_sq = detail::two_prod(s_hi, s_hi);  // v.hi - s_sq.hi is exact (Sterbenz)
     const B s_lo = ((v.hi - s_sq.hi) - s_sq.lo + v_lo) / (B(2) * s_hi);
-    const auto d = detail::two_sum(s_hi, ax);
-    root_sums<B> out{B(U(0.5) * U(scaled_b_)),
-                     {s_hi, s_lo},
-                     {d.hi, d.lo + s_lo},
-                     ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60)),
-                     B(0),
-                     B(0)};
-    if (xsimd::any(out.far)) {
-      out.far_h = B(0.5) * ax * xsimd::sqrt(B(1) + (b / ax) / ax);
-      out.far_e = out.far_h + B(0.5) * ax;
-    }
-    return out;
+    const auto d = detail::two_sum(s_hi, xsimd::abs(x));
+    return {{s_hi, s_lo}, {d.hi, d.lo + s_lo}};
+  }
+  // |x| > 2^500 (float: 2^60), where x^2 would overflow: at half scale, h = s/2 and
+  // e = (s + |x|)/2, with s = |x| sqrt(1 + (b/x)/x).
+  template <class B>
+  static typename B::batch_bool_type is_far(const B& ax) {
+    using U = typename B::value_type;
+    return ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60));
+  }
+  template <class B>
+  struct half_sums {
+    B h;
+    B e;
+  };
+  template <class B>
+  half_sums<B> far_sums(const B& ax) const {
+    using U = typename B::value_type;
+    const B h = B(0.5) * ax * xsimd::sqrt(B(1) + (B(U(scaled_b_)) / ax) / ax);
+    return {h, h + B(0.5) * ax};
   }
 
   static constexpr T huge_b = std::is_same_v<T, double> ? T(0x1p900) : T(0x1p100);

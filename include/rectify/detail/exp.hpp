@@ -182,6 +182,10 @@ inline xsimd::batch<double, A> exp_dd(const xsimd::batch<double, A>& hi,
 template <class A>
 inline xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
   using B = xsimd::batch<double, A>;
+  // Where every lane has |x| < 2^-54 (subnormal inputs, say) the result is x (see the end): the
+  // reduction below would only produce subnormal intermediates, each an assist on x86.
+  if (xsimd::all(xsimd::abs(x) < B(0x1p-54)))
+    return x;
   // Below -40, e^x < 2^-57 and e^x - 1 rounds to -1; the clamp keeps 2^k a normal double.
   const B xc = exp_impl::clamp(x, -40.0, 710.0);
   const auto p = exp_impl::reduce(xc, B(0.0));

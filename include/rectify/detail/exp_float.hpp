@@ -263,6 +263,10 @@ template <class A>
 inline xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
   using B = xsimd::batch<float, A>;
   using U = xsimd::batch<std::uint32_t, A>;
+  // Where every lane has |x| < 2^-25 (subnormal inputs, say) the result is x (see the end): the
+  // reduction below would only produce subnormal intermediates, each an assist on x86.
+  if (xsimd::all(xsimd::abs(x) < B(0x1p-25f)))
+    return x;
   // Below -18, e^x < 2^-25 and e^x - 1 rounds to -1.
   const auto p = exp_float_impl::reduce(exp_float_impl::clamp(x, -18.0f, 89.0f), B(0.0f));
   // e^r - 1 = e_hi + e_lo: r + r^2/2 by Fast2Sum (|r| >= r^2/2, r2/2 exact), the rest below.

@@ -1,6 +1,7 @@
 /*
- * rectify::detail::normal_cdf, normal_pdf -- lane-wise standard normal CDF and density on xsimd
- * (double); normal_tail_scaled, Phi(-z) e^(z^2/2), for float callers (at the end of the file).
+ * rectify::detail::normal_cdf, normal_pdf, normal_cdf_slope (Phi(x) + x phi(x)) -- lane-wise
+ * standard normal CDF and density on xsimd (double); normal_tail_scaled, Phi(-z) e^(z^2/2), for
+ * float callers (at the end of the file).
  *
  *   normal_cdf(x)  Phi(x) = erfc(-x / sqrt 2) / 2    max error 1.19 ULP (relative, all x)
  *   normal_pdf(x)  phi(x) = exp(-x^2/2) / sqrt(2 pi)  max error 0.61 ULP
@@ -29,8 +30,10 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "rectify/detail/double_double.hpp"
 #include "rectify/detail/exp.hpp"
 #include "rectify/detail/fma.hpp"
+#include "rectify/detail/math.hpp"
 #include "rectify/detail/widen.hpp"
 
 namespace rectify::detail {
@@ -86,6 +89,89 @@ inline xsimd::batch<double, A> normal_pdf(const xsimd::batch<double, A>& x) {
   return xsimd::select(xsimd::isnan(x), x, res);
 }
 
+namespace normal_impl {
+
+// M(z) = Phi(-z) e^(z^2/2) for 1 <= z <= 40 as a double-double (see the header comment).
+template <class A>
+inline double_double<xsimd::batch<double, A>> mills(const xsimd::batch<double, A>& zc) {
+  using B = xsimd::batch<double, A>;
+  // v = c / (z + c) with its rounding error: s + s_lo = z + c exactly (TwoSum), and
+  // rho = c - v (z + c) exactly (the division residual is representable), so the true
+  // v is v (1 + eps) with eps = rho / c to first order.
+  const B c(6.0);
+  const B s = zc + c;
+  const B bb = s - c;
+  const B s_lo = (c - (s - bb)) + (zc - bb);
+  const B v = c / s;
+  B vs_hi, vs_lo;
+  exp_impl::two_prod(v, s, vs_hi, vs_lo);          // exact also without a hardware fma
+  const B rho = ((c - vs_hi) - vs_lo) - v * s_lo;  // c - vs_hi is exact (Sterbenz)
+  const B eps = rho * B(1.0 / 6.0);
+
+  // M = v H(v), H of degree 22 by Horner; the product with v as a double-double.
+  B t(-0x1.2715a36bc3ddp-11);
+  t = detail::fma(t, v, B(0x1.3d08918a9ba16p-8));
+  t = detail::fma(t, v, B(-0x1.1f3f01ee4b4d4p-6));
+  t = detail::fma(t, v, B(0x1.10319434606d7p-5));
+  t = detail::fma(t, v, B(-0x1.e50f0d7b1dcabp-6));
+  t = detail::fma(t, v, B(-0x1.1e99e5834a774p-7));
+  t = detail::fma(t, v, B(0x1.0fe27ce894fabp-4));
+  t = detail::fma(t, v, B(-0x1.c54c73a5c2f3ap-4));
+  t = detail::fma(t, v, B(0x1.d82e7afbac281p-4));
+  t = detail::fma(t, v, B(-0x1.6ac79e5cadd21p-4));
+  t = detail::fma(t, v, B(0x1.d1e066542d29cp-5));
+  t = detail::fma(t, v, B(-0x1.3d7bb07805363p-6));
+  t = detail::fma(t, v, B(0x1.5f39f79e69d79p-6));
+  t = detail::fma(t, v, B(0x1.da34dd50c4423p-7));
+  t = detail::fma(t, v, B(0x1.a61d7bb407bd8p-6));
+  t = detail::fma(t, v, B(0x1.0c7d6815d9028p-5));
+  t = detail::fma(t, v, B(0x1.50b2f3b0ec65ap-5));
+  t = detail::fma(t, v, B(0x1.8fa95966a9863p-5));
+  t = detail::fma(t, v, B(0x1.c72be47de01d3p-5));
+  t = detail::fma(t, v, B(0x1.f34c57777e20bp-5));
+  // The last three steps h3, h2, h1 as double-doubles: near z = 1 (v = 6/7) T is ~0.3 with
+  // mixed-sign terms, and each rounding there costs a sizeable fraction of an ULP.
+  B hh = t, hl(0.0);
+  normal_impl::dd_horner_step(B(0x1.08c78ba728637p-4), v, hh, hl);
+  normal_impl::dd_horner_step(B(0x1.1058377b278bbp-4), v, hh, hl);
+  normal_impl::dd_horner_step(B(0x1.1058377e3880ep-4), v, hh, hl);
+  B m_hi, m_lo;
+  exp_impl::two_prod(v, hh, m_hi, m_lo);
+  m_lo = detail::fma(v, hl, m_lo);
+  // Rounding of v: M(v (1 + eps)) = M + eps dM/dln v, dM/dln v = (z + c) (k - z M).
+  m_lo = detail::fma(eps * s, detail::fnma(zc, m_hi, B(normal_impl::k_hi)), m_lo);
+
+  return {m_hi, m_lo};
+}
+
+// Phi(x) for |x| < 1 as a double-double; w = x^2.
+template <class A>
+inline double_double<xsimd::batch<double, A>> central(const xsimd::batch<double, A>& x,
+                                                      const xsimd::batch<double, A>& w) {
+  using B = xsimd::batch<double, A>;
+  // Phi(x) = 1/2 + x (k + w G(w)), w = x^2 (rounded w is fine inside G).
+  B gp(-0x1.4ddc26aa67409p-43);
+  gp = detail::fma(gp, w, B(0x1.57d201bca1451p-38));
+  gp = detail::fma(gp, w, B(-0x1.ef0b9b235fd61p-34));
+  gp = detail::fma(gp, w, B(0x1.3864ffb4c69bcp-29));
+  gp = detail::fma(gp, w, B(-0x1.62216a6a5a95fp-25));
+  gp = detail::fma(gp, w, B(0x1.658a18db250cbp-21));
+  gp = detail::fma(gp, w, B(-0x1.3ce8fa9075308p-17));
+  gp = detail::fma(gp, w, B(0x1.e42b0d50b4369p-14));
+  gp = detail::fma(gp, w, B(-0x1.37403f6b9e0f3p-10));
+  gp = detail::fma(gp, w, B(0x1.46d042976916dp-7));
+  gp = detail::fma(gp, w, B(-0x1.1058377e2ceep-4));
+  B a_hi, a_lo;
+  exp_impl::two_prod(x, B(normal_impl::k_hi), a_hi, a_lo);
+  const B b = (x * w) * gp;  // |b| <= 0.07
+  const B low = a_lo + detail::fma(x, B(normal_impl::k_lo), b);
+  const B r = B(0.5) + a_hi;  // Fast2Sum: |a_hi| < 0.4
+  const B e = (B(0.5) - r) + a_hi;
+  return {r, e + low};
+}
+
+}  // namespace normal_impl
+
 template <class A>
 inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
   using B = xsimd::batch<double, A>;
@@ -96,79 +182,53 @@ inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
   exp_impl::two_prod(zc, zc, sq_hi, sq_lo);
   const auto central = z < B(1.0);
   B res(0.0);
-
   if (!xsimd::all(central)) {
-    // v = c / (z + c) with its rounding error: s + s_lo = z + c exactly (TwoSum), and
-    // rho = c - v (z + c) exactly (the division residual is representable), so the true
-    // v is v (1 + eps) with eps = rho / c to first order.
-    const B c(6.0);
-    const B s = zc + c;
-    const B bb = s - c;
-    const B s_lo = (c - (s - bb)) + (zc - bb);
-    const B v = c / s;
-    B vs_hi, vs_lo;
-    exp_impl::two_prod(v, s, vs_hi, vs_lo);          // exact also without a hardware fma
-    const B rho = ((c - vs_hi) - vs_lo) - v * s_lo;  // c - vs_hi is exact (Sterbenz)
-    const B eps = rho * B(1.0 / 6.0);
-
-    // M = v H(v), H of degree 22 by Horner; the product with v as a double-double.
-    B t(-0x1.2715a36bc3ddp-11);
-    t = detail::fma(t, v, B(0x1.3d08918a9ba16p-8));
-    t = detail::fma(t, v, B(-0x1.1f3f01ee4b4d4p-6));
-    t = detail::fma(t, v, B(0x1.10319434606d7p-5));
-    t = detail::fma(t, v, B(-0x1.e50f0d7b1dcabp-6));
-    t = detail::fma(t, v, B(-0x1.1e99e5834a774p-7));
-    t = detail::fma(t, v, B(0x1.0fe27ce894fabp-4));
-    t = detail::fma(t, v, B(-0x1.c54c73a5c2f3ap-4));
-    t = detail::fma(t, v, B(0x1.d82e7afbac281p-4));
-    t = detail::fma(t, v, B(-0x1.6ac79e5cadd21p-4));
-    t = detail::fma(t, v, B(0x1.d1e066542d29cp-5));
-    t = detail::fma(t, v, B(-0x1.3d7bb07805363p-6));
-    t = detail::fma(t, v, B(0x1.5f39f79e69d79p-6));
-    t = detail::fma(t, v, B(0x1.da34dd50c4423p-7));
-    t = detail::fma(t, v, B(0x1.a61d7bb407bd8p-6));
-    t = detail::fma(t, v, B(0x1.0c7d6815d9028p-5));
-    t = detail::fma(t, v, B(0x1.50b2f3b0ec65ap-5));
-    t = detail::fma(t, v, B(0x1.8fa95966a9863p-5));
-    t = detail::fma(t, v, B(0x1.c72be47de01d3p-5));
-    t = detail::fma(t, v, B(0x1.f34c57777e20bp-5));
-    // The last three steps h3, h2, h1 as double-doubles: near z = 1 (v = 6/7) T is ~0.3 with
-    // mixed-sign terms, and each rounding there costs a sizeable fraction of an ULP.
-    B hh = t, hl(0.0);
-    normal_impl::dd_horner_step(B(0x1.08c78ba728637p-4), v, hh, hl);
-    normal_impl::dd_horner_step(B(0x1.1058377b278bbp-4), v, hh, hl);
-    normal_impl::dd_horner_step(B(0x1.1058377e3880ep-4), v, hh, hl);
-    B m_hi, m_lo;
-    exp_impl::two_prod(v, hh, m_hi, m_lo);
-    m_lo = detail::fma(v, hl, m_lo);
-    // Rounding of v: M(v (1 + eps)) = M + eps dM/dln v, dM/dln v = (z + c) (k - z M).
-    m_lo = detail::fma(eps * s, detail::fnma(zc, m_hi, B(normal_impl::k_hi)), m_lo);
-
-    const B tail = normal_impl::scaled_gauss(sq_hi, sq_lo, m_hi, m_lo);  // Phi(-z)
+    const auto m = normal_impl::mills(zc);
+    const B tail = normal_impl::scaled_gauss(sq_hi, sq_lo, m.hi, m.lo);  // Phi(-z)
     res = xsimd::select(x < B(0.0), tail, B(1.0) - tail);
   }
-
   if (xsimd::any(central)) {
-    // Phi(x) = 1/2 + x (k + w G(w)), w = x^2 (rounded w is fine inside G).
-    const B w = sq_hi;
-    B gp(-0x1.4ddc26aa67409p-43);
-    gp = detail::fma(gp, w, B(0x1.57d201bca1451p-38));
-    gp = detail::fma(gp, w, B(-0x1.ef0b9b235fd61p-34));
-    gp = detail::fma(gp, w, B(0x1.3864ffb4c69bcp-29));
-    gp = detail::fma(gp, w, B(-0x1.62216a6a5a95fp-25));
-    gp = detail::fma(gp, w, B(0x1.658a18db250cbp-21));
-    gp = detail::fma(gp, w, B(-0x1.3ce8fa9075308p-17));
-    gp = detail::fma(gp, w, B(0x1.e42b0d50b4369p-14));
-    gp = detail::fma(gp, w, B(-0x1.37403f6b9e0f3p-10));
-    gp = detail::fma(gp, w, B(0x1.46d042976916dp-7));
-    gp = detail::fma(gp, w, B(-0x1.1058377e2ceep-4));
+    const auto c = normal_impl::central(x, sq_hi);
+    res = xsimd::select(central, c.hi + c.lo, res);
+  }
+  return xsimd::select(xsimd::isnan(x), x, res);
+}
+
+// Phi(x) + x phi(x), the derivative of x Phi(x), rounded once. Formed from Phi and phi rounded
+// separately it lost up to 2.5 ULP near x = -1.27, where x phi(x) is twice the result. For
+// |x| >= 1 it is e^(-z^2/2) (M(z) - k z) at x = -z (and 1 minus that for x = z), with M - k z
+// as a double-double (M - k z < 0 there) and one rounding in scaled_gauss; for |x| < 1, the
+// double-double Phi(x) plus x k e^(-x^2/2) with e^(-x^2/2) as hi + lo (exp_split), summed
+// before one rounding.
+template <class A>
+inline xsimd::batch<double, A> normal_cdf_slope(const xsimd::batch<double, A>& x) {
+  using B = xsimd::batch<double, A>;
+  const B z = xsimd::abs(x);
+  const B zc = xsimd::select(z < B(40.0), z, B(40.0));
+  B sq_hi, sq_lo;
+  exp_impl::two_prod(zc, zc, sq_hi, sq_lo);
+  const auto central = z < B(1.0);
+  B res(0.0);
+  if (!xsimd::all(central)) {
+    const auto m = normal_impl::mills(zc);
+    B kz_hi, kz_lo;
+    exp_impl::two_prod(zc, B(normal_impl::k_hi), kz_hi, kz_lo);
+    const auto d = two_sum(kz_hi, -m.hi);  // k z - M > 0
+    const B d_lo = d.lo + ((kz_lo + zc * B(normal_impl::k_lo)) - m.lo);
+    const B tail = -normal_impl::scaled_gauss(sq_hi, sq_lo, d.hi, d_lo);
+    res = xsimd::select(x < B(0.0), tail, B(1.0) - tail);
+  }
+  if (xsimd::any(central)) {
+    const auto c = normal_impl::central(x, sq_hi);
+    const auto e = exp_split(B(-0.5) * sq_hi, B(-0.5) * sq_lo);
     B a_hi, a_lo;
     exp_impl::two_prod(x, B(normal_impl::k_hi), a_hi, a_lo);
-    const B b = (x * w) * gp;  // |b| <= 0.07
-    const B low = a_lo + detail::fma(x, B(normal_impl::k_lo), b);
-    const B r = B(0.5) + a_hi;  // Fast2Sum: |a_hi| < 0.4
-    const B e = (B(0.5) - r) + a_hi;
-    res = xsimd::select(central, r + (e + low), res);
+    const B a_rest = detail::fma(x, B(normal_impl::k_lo), a_lo);
+    B p_hi, p_lo;
+    exp_impl::two_prod(a_hi, e.hi, p_hi, p_lo);
+    p_lo = p_lo + detail::fma(a_hi, e.lo, a_rest * e.hi);
+    const auto sum = two_sum(c.hi, p_hi);
+    res = xsimd::select(central, sum.hi + (sum.lo + (c.lo + p_lo)), res);
   }
   return xsimd::select(xsimd::isnan(x), x, res);
 }
