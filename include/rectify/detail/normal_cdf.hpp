@@ -170,28 +170,44 @@ inline double_double<xsimd::batch<double, A>> central(const xsimd::batch<double,
   return {r, e + low};
 }
 
-}  // namespace normal_impl
-
-template <class A>
-inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
+// A function of x built like Phi: tail(zc, sq_hi, sq_lo) gives its value at x = -z for
+// |x| >= 1 (the value at x = z is 1 minus it), with zc = min(z, 40) and zc^2 = sq_hi + sq_lo
+// exactly; central(sq_hi, sq_lo) gives it for |x| < 1. Each piece runs only if some lane needs it.
+template <class A, class Tail, class Central>
+inline xsimd::batch<double, A> by_range(const xsimd::batch<double, A>& x, Tail tail,
+                                        Central central) {
   using B = xsimd::batch<double, A>;
   const B z = xsimd::abs(x);
   // Beyond 40 the tail is 0 (and 1 - 0 = 1); the clamp keeps everything finite, NaN -> 40.
   const B zc = xsimd::select(z < B(40.0), z, B(40.0));
   B sq_hi, sq_lo;
   exp_impl::two_prod(zc, zc, sq_hi, sq_lo);
-  const auto central = z < B(1.0);
+  const auto is_central = z < B(1.0);
   B res(0.0);
-  if (!xsimd::all(central)) {
-    const auto m = normal_impl::mills(zc);
-    const B tail = normal_impl::scaled_gauss(sq_hi, sq_lo, m.hi, m.lo);  // Phi(-z)
-    res = xsimd::select(x < B(0.0), tail, B(1.0) - tail);
+  if (!xsimd::all(is_central)) {
+    const B t = tail(zc, sq_hi, sq_lo);
+    res = xsimd::select(x < B(0.0), t, B(1.0) - t);
   }
-  if (xsimd::any(central)) {
-    const auto c = normal_impl::central(x, sq_hi);
-    res = xsimd::select(central, c.hi + c.lo, res);
-  }
+  if (xsimd::any(is_central))
+    res = xsimd::select(is_central, central(sq_hi, sq_lo), res);
   return xsimd::select(xsimd::isnan(x), x, res);
+}
+
+}  // namespace normal_impl
+
+template <class A>
+inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
+  using B = xsimd::batch<double, A>;
+  return normal_impl::by_range(
+      x,
+      [](const B& zc, const B& sq_hi, const B& sq_lo) {
+        const auto m = normal_impl::mills(zc);
+        return normal_impl::scaled_gauss(sq_hi, sq_lo, m.hi, m.lo);  // Phi(-z)
+      },
+      [&x](const B& sq_hi, const B&) {
+        const auto c = normal_impl::central(x, sq_hi);
+        return c.hi + c.lo;
+      });
 }
 
 // Phi(x) + x phi(x), the derivative of x Phi(x), rounded once. Formed from Phi and phi rounded
@@ -203,34 +219,28 @@ inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
 template <class A>
 inline xsimd::batch<double, A> normal_cdf_slope(const xsimd::batch<double, A>& x) {
   using B = xsimd::batch<double, A>;
-  const B z = xsimd::abs(x);
-  const B zc = xsimd::select(z < B(40.0), z, B(40.0));
-  B sq_hi, sq_lo;
-  exp_impl::two_prod(zc, zc, sq_hi, sq_lo);
-  const auto central = z < B(1.0);
-  B res(0.0);
-  if (!xsimd::all(central)) {
-    const auto m = normal_impl::mills(zc);
-    B kz_hi, kz_lo;
-    exp_impl::two_prod(zc, B(normal_impl::k_hi), kz_hi, kz_lo);
-    const auto d = two_sum(kz_hi, -m.hi);  // k z - M > 0
-    const B d_lo = d.lo + ((kz_lo + zc * B(normal_impl::k_lo)) - m.lo);
-    const B tail = -normal_impl::scaled_gauss(sq_hi, sq_lo, d.hi, d_lo);
-    res = xsimd::select(x < B(0.0), tail, B(1.0) - tail);
-  }
-  if (xsimd::any(central)) {
-    const auto c = normal_impl::central(x, sq_hi);
-    const auto e = exp_split(B(-0.5) * sq_hi, B(-0.5) * sq_lo);
-    B a_hi, a_lo;
-    exp_impl::two_prod(x, B(normal_impl::k_hi), a_hi, a_lo);
-    const B a_rest = detail::fma(x, B(normal_impl::k_lo), a_lo);
-    B p_hi, p_lo;
-    exp_impl::two_prod(a_hi, e.hi, p_hi, p_lo);
-    p_lo = p_lo + detail::fma(a_hi, e.lo, a_rest * e.hi);
-    const auto sum = two_sum(c.hi, p_hi);
-    res = xsimd::select(central, sum.hi + (sum.lo + (c.lo + p_lo)), res);
-  }
-  return xsimd::select(xsimd::isnan(x), x, res);
+  return normal_impl::by_range(
+      x,
+      [](const B& zc, const B& sq_hi, const B& sq_lo) {
+        const auto m = normal_impl::mills(zc);
+        B kz_hi, kz_lo;
+        exp_impl::two_prod(zc, B(normal_impl::k_hi), kz_hi, kz_lo);
+        const auto d = two_sum(kz_hi, -m.hi);  // k z - M > 0
+        const B d_lo = d.lo + ((kz_lo + zc * B(normal_impl::k_lo)) - m.lo);
+        return -normal_impl::scaled_gauss(sq_hi, sq_lo, d.hi, d_lo);
+      },
+      [&x](const B& sq_hi, const B& sq_lo) {
+        const auto c = normal_impl::central(x, sq_hi);
+        const auto e = exp_split(B(-0.5) * sq_hi, B(-0.5) * sq_lo);
+        B a_hi, a_lo;
+        exp_impl::two_prod(x, B(normal_impl::k_hi), a_hi, a_lo);
+        const B a_rest = detail::fma(x, B(normal_impl::k_lo), a_lo);
+        B p_hi, p_lo;
+        exp_impl::two_prod(a_hi, e.hi, p_hi, p_lo);
+        p_lo = p_lo + detail::fma(a_hi, e.lo, a_rest * e.hi);
+        const auto sum = two_sum(c.hi, p_hi);
+        return sum.hi + (sum.lo + (c.lo + p_lo));
+      });
 }
 
 // For float callers: Q(z) = Phi(-z) e^(z^2/2), 0 <= z <= 15, rounded to float once (about 0.55
