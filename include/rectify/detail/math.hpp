@@ -191,13 +191,14 @@ xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi, const xsimd:
   return (m * e) * xsimd::select(is_deep, B(scale_back), B(1));
 }
 
-// exp_times_accurate's result; in float, every lane with hi <= 80 takes the short exp as hi + lo
-// and rounds m e once: no less accurate, and small enough for the compiler to inline into the
-// span loop (elu' 8.6 -> 6.6 AVX2 instructions per element). Below hi = -80 (results near or in
-// the subnormal range) the same shift as above, by 64 ln2 (its high part a multiple of 2^-17,
-// so hi + shift is exact for hi in [-124, -80]), keeps e^(hi + shift) within the short exp's
-// range; below -124 even m = 2^20 gives 0. Subnormal results thus cost no more than normal ones.
-// Only overflowing lanes (hi > 80) go the accurate way, and only when present.
+// exp_times_accurate's result; in float, every lane with hi in [-124, 80] takes the short exp
+// as hi + lo and rounds m e once: no less accurate, and small enough for the compiler to inline
+// into the span loop (elu' 8.6 -> 6.6 AVX2 instructions per element). Below hi = -80 (results
+// near or in the subnormal range) the same shift as above, by 64 ln2 (its high part a multiple
+// of 2^-17, so hi + shift is exact for hi in [-124, -80]), keeps e^(hi + shift) within the short
+// exp's range: subnormal results cost no more than normal ones. The rare other lanes (overflow,
+// or hi < -124, where only a huge m, such as elu's alpha, leaves anything) go the accurate way,
+// and only when present.
 template <class T, class A>
 inline xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
                                     const xsimd::batch<T, A>& m) {
@@ -211,8 +212,8 @@ inline xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::b
     const B a_lo = xsimd::select(deep, lo + B(-0x1.05c61p-23f), lo);
     const auto e = exp_normal(a, a_lo);
     const B product = detail::fma(m, e.hi, m * e.lo) * xsimd::select(deep, B(0x1p-64f), B(1.0f));
-    return where_needed(
-        hi > B(80.0f), [&] { return exp_times_accurate(hi, lo, m); }, product);
+    return where_needed((hi > B(80.0f)) || (hi < B(-124.0f)),
+                        [&] { return exp_times_accurate(hi, lo, m); }, product);
   }
 }
 
