@@ -211,7 +211,11 @@ inline xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::b
     const B a = xsimd::select(deep, shifted, xsimd::select(hi > B(80.0f), B(80.0f), hi));
     const B a_lo = xsimd::select(deep, lo + B(-0x1.05c61p-23f), lo);
     const auto e = exp_normal(a, a_lo);
-    const B product = detail::fma(m, e.hi, m * e.lo) * xsimd::select(deep, B(0x1p-64f), B(1.0f));
+    // Where m e overflows (delu's a/b or elu's alpha near FLT_MAX), m e_lo may be infinite too,
+    // with either sign: there the plain product m e_hi is the right infinity.
+    const B rough = m * e.hi;
+    const B fused = xsimd::select(xsimd::isinf(rough), rough, detail::fma(m, e.hi, m * e.lo));
+    const B product = fused * xsimd::select(deep, B(0x1p-64f), B(1.0f));
     return where_needed((hi > B(80.0f)) || (hi < B(-124.0f)),
                         [&] { return exp_times_accurate(hi, lo, m); }, product);
   }
