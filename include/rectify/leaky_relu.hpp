@@ -138,14 +138,22 @@ void backward(const prelu_per_channel<T>& f, std::span<const std::type_identity_
   for (std::size_t c = 0; c < f.channels(); ++c) {
     const prelu<T> p = f.channel(c);
     const std::size_t at = c * inner;
-    // The zero padding of a partial batch adds dy*x = 0*0 to the sum.
+    // The zero padding of a partial batch adds dy*x = 0*0 to the sums. Infinite and NaN terms
+    // are summed apart from the finite ones: the sum is theirs when there are any (+inf and
+    // -inf give NaN), and finite terms whose partial sums overflow cannot turn an infinite sum
+    // into inf - inf = NaN.
     B sum(0);
+    B special(0);
     detail::for_each_batch<Arch, T, 2, 1>(inner, {x.data() + at, dy.data() + at}, {dx.data() + at},
-                                          [&p, &sum](const B& xb, const B& dyb) {
-                                            sum += dyb * p.alpha_derivative_math(xb);
+                                          [&p, &sum, &special](const B& xb, const B& dyb) {
+                                            const B term = dyb * p.alpha_derivative_math(xb);
+                                            const auto finite = xsimd::isfinite(term);
+                                            sum += xsimd::select(finite, term, B(0));
+                                            special += xsimd::select(finite, B(0), term);
                                             return std::array<B, 1>{dyb * p.derivative(xb)};
                                           });
-    dalpha[c] = xsimd::hadd(sum);
+    const T special_sum = xsimd::hadd(special);
+    dalpha[c] = special_sum == T(0) ? xsimd::hadd(sum) : special_sum;
   }
 }
 
