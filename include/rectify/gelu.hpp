@@ -188,8 +188,8 @@ class gelu : public detail::activation<gelu<T>, T> {
   }
   // (m + m_lo) e^(-z^2/2) rounded once, for x < -12.5, where it may be subnormal and -z^2/2 is
   // beyond exp_normal's reach: e^(-z^2/2 + 64 ln2) as hi + lo, the product, then the exact
-  // scaling by 2^-64 (one more rounding only for a subnormal result). 64 ln2 is split so that
-  // its high part (a multiple of 2^-17, MPFR) adds exactly to -z^2/2 in [-112.5, -78].
+  // scaling by 2^-64 (one more rounding only for a subnormal result). 64 ln2 is split as in
+  // detail::exp_times: its high part, a multiple of 2^-17, adds exactly to -z^2/2 in [-112.5, -78].
   template <class A>
   static xsimd::batch<float, A> far_left_times_gauss(const exact_parts<A>& p,
                                                      const xsimd::batch<float, A>& m,
