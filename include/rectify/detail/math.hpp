@@ -192,8 +192,9 @@ xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi, const xsimd:
 }
 
 // exp_times_accurate's result; in float, every lane with hi in [-124, 80] takes the short exp
-// as hi + lo and rounds m e once: no less accurate, and small enough for the compiler to inline
-// into the span loop (elu' 8.6 -> 6.6 AVX2 instructions per element). Below hi = -80 (results
+// as hi + lo and rounds m e once: no less accurate, and shorter (elu' 8.6 -> 6.6 AVX2
+// instructions per element when GCC inlined it; with the overflow guards below it no longer
+// does, 12.1 at fb139db: making it small again is open). Below hi = -80 (results
 // near or in the subnormal range) the same shift as above, by 64 ln2 (its high part a multiple
 // of 2^-17, so hi + shift is exact for hi in [-124, -80]), keeps e^(hi + shift) within the short
 // exp's range: subnormal results cost no more than normal ones. The rare other lanes (overflow,
