@@ -197,7 +197,7 @@ xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi, const xsimd:
 // does, 12.1 at fb139db: making it small again is open). Below hi = -80 (results
 // near or in the subnormal range) the same shift as above, by 64 ln2 (its high part a multiple
 // of 2^-17, so hi + shift is exact for hi in [-124, -80]), keeps e^(hi + shift) within the short
-// exp's range: subnormal results cost no more than normal ones. The rare other lanes (overflow,
+// exp's range: subnormal results take the same short path. The rare other lanes (overflow,
 // or hi < -124, where only a huge m, such as elu's alpha, leaves anything) go the accurate way,
 // and only when present.
 template <class T, class A>
