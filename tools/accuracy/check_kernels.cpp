@@ -274,21 +274,6 @@ void ref_exp_dd(mpfr_t m, double hi, double lo) {
   mpfr_clear(s);
 }
 // phi(x) = exp(-x^2/2) / sqrt(2 pi).
-[[maybe_unused]] void ref_pdf(mpfr_t m, double x, double) {
-  mpfr_t s;
-  mpfr_init2(s, prec);
-  mpfr_const_pi(s, MPFR_RNDN);
-  mpfr_mul_2ui(s, s, 1, MPFR_RNDN);
-  mpfr_sqrt(s, s, MPFR_RNDN);
-  mpfr_set_d(m, x, MPFR_RNDN);
-  mpfr_sqr(m, m, MPFR_RNDN);  // exact at 200 bits
-  mpfr_div_2ui(m, m, 1, MPFR_RNDN);
-  mpfr_neg(m, m, MPFR_RNDN);
-  mpfr_exp(m, m, MPFR_RNDN);
-  mpfr_div(m, m, s, MPFR_RNDN);
-  mpfr_clear(s);
-}
-
 batch f_exp(const batch& x) {
   return rectify::detail::exp(x);
 }
@@ -301,9 +286,6 @@ batch f_exp_dd(const batch& h, const batch& l) {
 #ifdef CK_HAVE_CDF
 batch f_cdf(const batch& x) {
   return rectify::detail::normal_cdf(x);
-}
-batch f_pdf(const batch& x) {
-  return rectify::detail::normal_pdf(x);
 }
 #endif
 
@@ -354,7 +336,7 @@ int main(int argc, char** argv) {
                {"random bit patterns", random_bits(n(1e6))}});
 
   {
-    // exp_dd on the pairs normal_cdf/normal_pdf produce: hi + lo = -x^2/2 exactly.
+    // exp_dd on the pairs normal_cdf produces: hi + lo = -x^2/2 exactly.
     double mx = 0;
     for (auto [set, xs] : std::vector<std::pair<const char*, std::vector<double>>>{
              {"-x^2/2 split, x uniform [-39, 39]", uniform(-39, 39, n(1e6))},
@@ -410,12 +392,6 @@ int main(int argc, char** argv) {
                {"uniform [-1, 1]", uniform(-1, 1, n(2e5))},
                {"log-uniform |x| in [2^-60, 2^6)", log_uniform(-60, 6, n(2e5))},
                {"random bit patterns", random_bits(n(1e5))}});
-  check_unary("normal_pdf", f_pdf, ref_pdf,
-              {{"edges", edges()},
-               {"uniform [-39, 39]", uniform(-39, 39, n(1e6))},
-               {"uniform [-2, 2]", uniform(-2, 2, n(5e5))},
-               {"log-uniform |x| in [2^-60, 2^6)", log_uniform(-60, 6, n(5e5))},
-               {"random bit patterns", random_bits(n(2e5))}});
 #endif
 
   // Rough speed over a 4096-element array: best of 20 rounds of 1000 passes (the machine is
@@ -444,7 +420,6 @@ int main(int argc, char** argv) {
     time_it("expm1", f_expm1);
 #ifdef CK_HAVE_CDF
     time_it("normal_cdf", f_cdf);
-    time_it("normal_pdf", f_pdf);
 #endif
     if (sink == 12345.0)
       std::printf("%g\n", sink);

@@ -1,17 +1,16 @@
 /*
- * rectify::detail::normal_cdf, normal_pdf, normal_cdf_slope (Phi(x) + x phi(x)) -- lane-wise
- * standard normal CDF and density on xsimd (double); normal_tail_scaled, Phi(-z) e^(z^2/2), for
- * float callers (at the end of the file).
+ * rectify::detail::normal_cdf, normal_cdf_slope (Phi(x) + x phi(x)) -- lane-wise
+ * standard normal CDF and the derivative of x Phi(x) on xsimd (double); normal_tail_scaled, Phi(-z)
+ * e^(z^2/2), for float callers (at the end of the file).
  *
  *   normal_cdf(x)  Phi(x) = erfc(-x / sqrt 2) / 2    max error 1.19 ULP (relative, all x)
- *   normal_pdf(x)  phi(x) = exp(-x^2/2) / sqrt(2 pi)  max error 0.61 ULP
  *
  * Measured against MPFR (200-bit erfc, x/sqrt 2 formed in MPFR) on ~1.5M inputs each: cdf 1.188
- * (avx512) / 1.183 (sse2), worst near |x| ~ 1.2; deep tail [-38.6, -30] 0.57; pdf 0.604 / 0.611.
+ * (avx512) / 1.183 (sse2), worst near |x| ~ 1.2; deep tail [-38.6, -30] 0.57.
  *
  * Range / edges: relative accuracy holds over all doubles, including the deep left tail into the
  * subnormal range (Phi(-38.4) ~ 1e-323 is subnormal and rounded once); Phi(x) = 0 below about
- * -38.5, phi(x) = 0 for |x| > 38.6. Phi(-inf) = 0, Phi(+inf) = 1, phi(+-inf) = 0, NaN -> NaN.
+ * -38.5. Phi(-inf) = 0, Phi(+inf) = 1, NaN -> NaN.
  *
  * Method (not xsimd::erf/erfc: they are off by up to 1e14 ULP). k = 1/sqrt(2 pi).
  *  - |x| < 1: Phi(x) = 1/2 + x (k + x^2 G(x^2)), summed as a double-double (the result is >= 0.15
@@ -76,18 +75,6 @@ inline xsimd::batch<double, A> scaled_gauss(const xsimd::batch<double, A>& sq_hi
 }
 
 }  // namespace normal_impl
-
-template <class A>
-inline xsimd::batch<double, A> normal_pdf(const xsimd::batch<double, A>& x) {
-  using B = xsimd::batch<double, A>;
-  const B z = xsimd::abs(x);
-  // Beyond 40, phi underflows to 0; clamping keeps z^2 finite (also for +-inf).
-  const B zc = xsimd::select(z < B(40.0), z, B(40.0));
-  B sq_hi, sq_lo;
-  exp_impl::two_prod(zc, zc, sq_hi, sq_lo);
-  const B res = normal_impl::scaled_gauss(sq_hi, sq_lo, B(normal_impl::k_hi), B(normal_impl::k_lo));
-  return xsimd::select(xsimd::isnan(x), x, res);
-}
 
 namespace normal_impl {
 
