@@ -188,7 +188,8 @@ class gelu : public detail::activation<gelu<T>, T> {
   }
   // (m + m_lo) e^(-z^2/2) rounded once, for x < -12.5, where it may be subnormal and -z^2/2 is
   // beyond exp_normal's reach: e^(-z^2/2 + 64 ln2) as hi + lo, the product, then the exact
-  // scaling by 2^-64 (one more rounding only for a subnormal result). 64 ln2 is split as in
+  // scaling by 2^-64 (one more rounding only for a subnormal result, done without subnormal
+  // arithmetic: detail/subnormal.hpp). 64 ln2 is split as in
   // detail::exp_times: its high part, a multiple of 2^-17, adds exactly to -z^2/2 in [-112.5, -78].
   template <class A>
   static xsimd::batch<float, A> far_left_times_gauss(const exact_parts<A>& p,
@@ -200,10 +201,10 @@ class gelu : public detail::activation<gelu<T>, T> {
                                       B(-0.5f) * square.lo + B(-0x1.05c61p-23f));
     const B low = detail::fma(m, e.lo, m_lo * e.hi);
     if constexpr (detail::has_fused_fma<A>) {
-      return detail::fma(m, e.hi, low) * B(0x1p-64f);
+      return detail::times_2_pow_minus_64(detail::fma(m, e.hi, low));
     } else {
       const auto product = detail::two_prod(m, e.hi);
-      return (product.hi + (product.lo + low)) * B(0x1p-64f);
+      return detail::times_2_pow_minus_64(product.hi + (product.lo + low));
     }
   }
   template <class A>

@@ -18,6 +18,7 @@
 // unchanged (f is homogeneous: f(x; b) = c f(x/c; b/c^2)).
 #pragma once
 
+#include <cmath>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -27,6 +28,7 @@
 #include "detail/fma.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
+#include "detail/subnormal.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -37,7 +39,8 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   explicit squareplus(T b = T(4))
       : b_(detail::require_non_negative("squareplus", "b", b)),
         scale_(b_ > huge_b ? huge_scale : T(1)),
-        scaled_b_(b_ / scale_ / scale_) {}
+        scaled_b_(b_ / scale_ / scale_),
+        far_cap_(std::sqrt(scaled_b_) * T(0x1p30)) {}
 
   T b() const { return b_; }
 
@@ -50,13 +53,19 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     const B xs = x * B(U(1) / U(scale_));
     const B ax = xsimd::abs(xs);
     const B half_b(U(0.5) * U(scaled_b_));
+    // Far out r ~ b/(4|x|) is subnormal (|x| > 8.6e37 for float): it is formed as the quotient
+    // by e 2^-64 (exact) and scaled back without subnormal arithmetic (detail/subnormal.hpp).
     const B r = detail::where_needed(
-        is_far(ax), [&] { return B(0.5) * half_b / far_sums(ax).e; },
+        is_far(ax),
+        [&] {
+          return detail::times_2_pow_minus_64(B(0.5) * half_b / (far_sums(ax).e * B(0x1p-64)));
+        },
         [&] {
           const auto q = near_sums(xs);
           return detail::divide(half_b, B(0), q.d.hi, q.d.lo);
         });
-    return xsimd::select(x > B(0), xs + r, r) * B(U(scale_));
+    const B f = xsimd::select(x > B(0), xs + r, r);
+    return scale_ == T(1) ? f : f * B(U(scale_));
   }
   template <class B>
   B derivative_math(const B& x) const {
@@ -115,10 +124,13 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     B h;
     B e;
   };
+  // b/x^2 is taken at |x| capped to sqrt(b) 2^30: beyond, b/x^2 < 2^-60 and 1 + b/x^2 rounds to
+  // 1 all the same, while b/x^2 itself would underflow (each such quotient an x86 assist).
   template <class B>
   half_sums<B> far_sums(const B& ax) const {
     using U = typename B::value_type;
-    const B h = B(0.5) * ax * xsimd::sqrt(B(1) + (B(U(scaled_b_)) / ax) / ax);
+    const B capped = xsimd::select(ax > B(U(far_cap_)), B(U(far_cap_)), ax);
+    const B h = B(0.5) * ax * xsimd::sqrt(B(1) + (B(U(scaled_b_)) / capped) / capped);
     return {h, h + B(0.5) * ax};
   }
 
@@ -127,6 +139,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   T b_;
   T scale_;     // 1, or 2^256 (float 2^32) for a huge b
   T scaled_b_;  // b / scale^2
+  T far_cap_;   // sqrt(scaled b) 2^30, see far_sums
 };
 
 }  // namespace rectify
