@@ -19,6 +19,7 @@
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
 #include "detail/fma.hpp"
+#include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "kernels.hpp"
 
@@ -38,14 +39,7 @@ class mish : public detail::activation<mish<T>, T> {
     const B c = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     return detail::where_needed(
         c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), c); },
-        [&] {
-          const auto q = quotients(c);
-          // x <= 0: f = x n/(n + 2) with x n exact;  x > 0: f = x - x w.
-          const auto xn = detail::two_prod(c, q.n.hi);
-          const B negative = detail::divide(xn.hi, detail::fma(c, q.n.lo, xn.lo), q.n2.hi, q.n2.lo);
-          const B positive = detail::fnma(c, q.w, c);
-          return xsimd::select(x > c, x, xsimd::select(c > B(0), positive, negative));
-        });
+        [&] { return xsimd::select(x > c, x, forward_body(c)); });
   }
   template <class B>
   B derivative_math(const B& x) const {
@@ -53,36 +47,51 @@ class mish : public detail::activation<mish<T>, T> {
     const B c = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     return detail::where_needed(
         c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), B(1) + c); },
-        [&] {
-          const auto q = quotients(c);
-          // x <= 0: tanh(sp) + x sigma (1 - tanh^2) over the common denominator (n + 2)^2 is
-          //   f' = t ((t + 2)(n + 2) + 4x(1 + t)) / (n + 2)^2,
-          // whose bracket, t^3 + 4t^2 + (6 + 4x)t + 4 + 4x, holds the zero crossing near x = -1.19.
-          // The bracket's terms summed as hi + lo (two_sum), so that only its small terms round.
-          const B t = q.t.hi;
-          const auto a0 = detail::two_sum(B(4), B(4) * c);
-          const auto six = detail::two_sum(B(6), B(4) * c);
-          const auto a1 = detail::two_prod(six.hi, t);
-          const B a1_lo = a1.lo + detail::fma(six.lo, t, six.hi * q.t.lo);
-          const auto t_sq = detail::two_prod(t, t);
-          const auto s1 = detail::two_sum(a0.hi, a1.hi);
-          const auto s2 = detail::two_sum(s1.hi, B(4) * t_sq.hi);
-          const B bracket_lo =
-              s2.lo + (s1.lo + (a0.lo + a1_lo)) + detail::fma(B(4), t_sq.lo, t * t_sq.hi);
-          const auto product = detail::two_prod(t, s2.hi);
-          const auto numerator = detail::double_double<B>{
-              product.hi, product.lo + detail::fma(t, bracket_lo, q.t.lo * s2.hi)};
-          const auto n2_sq = detail::two_prod(q.n2.hi, q.n2.hi);
-          const B n2_sq_lo = detail::fma(B(2) * q.n2.hi, q.n2.lo, n2_sq.lo);
-          const B negative = detail::divide(numerator.hi, numerator.lo, n2_sq.hi, n2_sq_lo);
-          // x > 0: f' = (1 - w) + x sigma(x) r^2, every term positive.
-          const B sigma = detail::sigmoid(c, B(0));
-          const B positive = detail::fma(c * sigma, q.r * q.r, B(1) - q.w);
-          return xsimd::select(c > B(0), positive, negative);
-        });
+        [&] { return derivative_body(c); });
   }
 
  private:
+  // The bodies, for c = x clamped, away from the left tail; forced inline (detail/inline.hpp):
+  // as lambdas, GCC kept them as calls.
+  template <class B>
+  RECTIFY_INLINE static B forward_body(const B& c) {
+    const auto q = quotients(c);
+    // x <= 0: f = x n/(n + 2) with x n exact;  x > 0: f = x - x w.
+    const auto xn = detail::two_prod(c, q.n.hi);
+    const B negative = detail::divide(xn.hi, detail::fma(c, q.n.lo, xn.lo), q.n2.hi, q.n2.lo);
+    const B positive = detail::fnma(c, q.w, c);
+    return xsimd::select(c > B(0), positive, negative);
+  }
+  template <class B>
+  RECTIFY_INLINE static B derivative_body(const B& c) {
+    const auto q = quotients(c);
+    // x <= 0: tanh(sp) + x sigma (1 - tanh^2) over the common denominator (n + 2)^2 is
+    //   f' = t ((t + 2)(n + 2) + 4x(1 + t)) / (n + 2)^2,
+    // whose bracket, t^3 + 4t^2 + (6 + 4x)t + 4 + 4x, holds the zero crossing near x = -1.19.
+    // The bracket's terms summed as hi + lo (two_sum), so that only its small terms round.
+    const B t = q.t.hi;
+    const auto a0 = detail::two_sum(B(4), B(4) * c);
+    const auto six = detail::two_sum(B(6), B(4) * c);
+    const auto a1 = detail::two_prod(six.hi, t);
+    const B a1_lo = a1.lo + detail::fma(six.lo, t, six.hi * q.t.lo);
+    const auto t_sq = detail::two_prod(t, t);
+    const auto s1 = detail::two_sum(a0.hi, a1.hi);
+    const auto s2 = detail::two_sum(s1.hi, B(4) * t_sq.hi);
+    const B bracket_lo =
+        s2.lo + (s1.lo + (a0.lo + a1_lo)) + detail::fma(B(4), t_sq.lo, t * t_sq.hi);
+    const auto product = detail::two_prod(t, s2.hi);
+    const auto numerator = detail::double_double<B>{
+        product.hi, product.lo + detail::fma(t, bracket_lo, q.t.lo * s2.hi)};
+    const auto n2_sq = detail::two_prod(q.n2.hi, q.n2.hi);
+    const B n2_sq_lo = detail::fma(B(2) * q.n2.hi, q.n2.lo, n2_sq.lo);
+    const B negative = detail::divide(numerator.hi, numerator.lo, n2_sq.hi, n2_sq_lo);
+    // x > 0: f' = (1 - w) + x sigma(x) r^2, every term positive.
+    // sigma(x) = 1/(1 + t) for x > 0, from the t at hand (as detail::sigmoid would form it).
+    const B d = B(1) + t;
+    const B sigma = detail::divide(B(1), B(0), d, ((B(1) - d) + t) + q.t.lo);
+    const B positive = detail::fma(c * sigma, q.r * q.r, B(1) - q.w);
+    return xsimd::select(c > B(0), positive, negative);
+  }
   // With t = e^-|x|:
   //   x <= 0 (u = t):   tanh(sp) = n/(n + 2),  n = t(t + 2) (one rounding)
   //   x >  0 (u = 1/t): tanh(sp) = 1 - w,  w = 2t^2/q,  1 - tanh^2 = r^2,  r = 2t(1 + t)/q,
@@ -96,8 +105,10 @@ class mish : public detail::activation<mish<T>, T> {
     B w;
     B r;
   };
+  // Forced inline (detail/inline.hpp): the forward, which needs neither r nor, for x <= 0, w,
+  // then computes only what it uses.
   template <class B>
-  static mish_quotients<B> quotients(const B& x) {
+  RECTIFY_INLINE static mish_quotients<B> quotients(const B& x) {
     const auto t = detail::exp_split(-xsimd::abs(x), B(0));
     // n = t^2 + 2t as hi + lo
     const auto t_sq = detail::two_prod(t.hi, t.hi);

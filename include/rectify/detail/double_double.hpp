@@ -9,6 +9,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "fma.hpp"
+#include "inline.hpp"
 
 namespace rectify::detail {
 
@@ -79,7 +80,7 @@ inline B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d, c
 // an ULP, its remainder n - q0*d is exact, and one correction step with the low parts to first
 // order brings q within about half an ULP.
 template <class B>
-inline B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
+RECTIFY_INLINE B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const B reciprocal = B(1) / d;
   const B q0 = n * reciprocal;
   const B q = detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);
@@ -91,7 +92,7 @@ inline B divide(const B& n, const B& n_lo, const B& d, const B& d_lo) {
 // divide() for a divisor known to be normal and a quotient known not to overflow (such as
 // n/(1 + t) with 0 <= t <= 1): the same compensated quotient without the checks.
 template <class B>
-inline B divide_normal(const B& n, const B& n_lo, const B& d, const B& d_lo) {
+RECTIFY_INLINE B divide_normal(const B& n, const B& n_lo, const B& d, const B& d_lo) {
   const B reciprocal = B(1) / d;
   const B q0 = n * reciprocal;
   return detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);

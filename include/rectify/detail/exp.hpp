@@ -28,6 +28,7 @@
 
 #include "double_double.hpp"
 #include "fma.hpp"
+#include "inline.hpp"
 
 namespace rectify::detail {
 
@@ -82,7 +83,8 @@ struct parts {
 // xc must be clamped to [-746, 710] (so k fits the exponent trick below); lo finite and tiny
 // (|lo| <= 2^-30): it is the low part of the argument xc + lo.
 template <class A>
-inline parts<A> reduce(const xsimd::batch<double, A>& xc, const xsimd::batch<double, A>& lo) {
+RECTIFY_INLINE parts<A> reduce(const xsimd::batch<double, A>& xc,
+                               const xsimd::batch<double, A>& lo) {
   using B = xsimd::batch<double, A>;
   // Constants from tools/sollya/exp.sollya.
   const B log2e(0x1.71547652b82fep0);
@@ -177,6 +179,21 @@ inline xsimd::batch<double, A> exp_dd(const xsimd::batch<double, A>& hi,
   const auto p = exp_impl::reduce(exp_impl::clamp(hi, -746.0, 710.0), lo_used);
   const B res = exp_impl::finish(p.p_hi, p.p_lo, p.s1, p.s2);
   return xsimd::select(xsimd::isnan(hi), hi, res);
+}
+
+// e^(x + x_lo) for |x| <= 700 (a normal result) as an unevaluated sum e + e_lo, good to about
+// 2^-60 relative: the same reduction and polynomial, with 2^k applied to both parts exactly (no
+// scaling in two steps, no subnormal branch). The short form for callers that keep larger |x|
+// (and NaN) to exp_dd, like the float exp_normal.
+template <class A>
+RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_normal(
+    const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& x_lo) {
+  using B = xsimd::batch<double, A>;
+  const auto p = exp_impl::reduce(x, x_lo);
+  const B scale = p.s1 * p.s2;  // 2^k, exact for |k| <= 1010
+  // p_hi + p_lo renormalized (Fast2Sum: |p_lo| < |p_hi|).
+  const B sum = p.p_hi + p.p_lo;
+  return {sum * scale, (p.p_lo - (sum - p.p_hi)) * scale};
 }
 
 template <class A>

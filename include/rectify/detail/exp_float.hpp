@@ -36,6 +36,7 @@
 
 #include "double_double.hpp"
 #include "fma.hpp"
+#include "inline.hpp"
 
 namespace rectify::detail {
 
@@ -220,8 +221,8 @@ inline xsimd::batch<float, A> exp(const xsimd::batch<float, A>& x) {
 // relative to e^r), e^r = 1 + v by Fast2Sum, and the rounding error of r itself added to the
 // low part: no exactly summed polynomial and no scaling branch (the result is normal).
 template <class A>
-inline double_double<xsimd::batch<float, A>> exp_normal(const xsimd::batch<float, A>& x,
-                                                        const xsimd::batch<float, A>& x_lo) {
+RECTIFY_INLINE double_double<xsimd::batch<float, A>> exp_normal(
+    const xsimd::batch<float, A>& x, const xsimd::batch<float, A>& x_lo) {
   using B = xsimd::batch<float, A>;
   using U = xsimd::batch<std::uint32_t, A>;
   const B ks = detail::fma(x, B(0x1.715476p0f), B(exp_float_impl::shifter));

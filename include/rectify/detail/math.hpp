@@ -18,6 +18,8 @@
 #include "exp.hpp"
 #include "exp_float.hpp"
 #include "fma.hpp"
+#include "inline.hpp"
+#include "subnormal.hpp"
 
 namespace rectify::detail {
 
@@ -61,32 +63,17 @@ inline auto where_needed(const Mask& needed, F compute, G body) {
 }
 
 // e^(hi + lo) as an unevaluated sum e + e_lo, for the quotients below that need e^x beyond its
-// rounding. In double, where the result is a normal number, the exp kernel's own hi + lo
-// (before its final rounding) is good to ~2^-60 and the scaling by 2^k is exact; elsewhere, and
-// in float (whose results are well served by one rounding), e_lo = 0.
-template <class A>
-inline double_double<xsimd::batch<double, A>> exp_split(const xsimd::batch<double, A>& hi,
-                                                        const xsimd::batch<double, A>& lo) {
-  using B = xsimd::batch<double, A>;
-  const B lo_used = xsimd::select(xsimd::abs(hi) < B(746), lo, B(0));
-  const auto p = exp_impl::reduce(exp_impl::clamp(hi, -746.0, 710.0), lo_used);
-  const B e = xsimd::select(xsimd::isnan(hi), hi, exp_impl::finish(p.p_hi, p.p_lo, p.s1, p.s2));
-  const B scale = p.s1 * p.s2;
-  const B e_hi = p.p_hi * scale;
-  const B e_lo = p.p_lo * scale;
-  const B sum = e_hi + e_lo;
-  const auto normal = e >= B(0x1p-1000) && e < B(0x1p1000);
-  return {xsimd::select(normal, sum, e), xsimd::select(normal, e_lo - (sum - e_hi), B(0))};
-}
-// In float, e^(hi + lo) for |hi| <= 80 comes from the short exp_normal (as hi + lo, about 0.3
-// ULP); lanes beyond (the subnormal range, overflow, +-inf, NaN) from exp_dd, rounded once
-// (e_lo = 0), and only when a lane needs it.
-template <class A>
-inline double_double<xsimd::batch<float, A>> exp_split(const xsimd::batch<float, A>& hi,
-                                                       const xsimd::batch<float, A>& lo) {
-  using B = xsimd::batch<float, A>;
-  const auto far = xsimd::abs(hi) > B(80) || xsimd::isnan(hi);
-  const auto near = exp_normal(clamp_keep_nan(hi, -80.0f, 80.0f), xsimd::select(far, B(0), lo));
+// rounding. Where the result is a normal number (double: |hi| <= 693, float: |hi| <= 80) it
+// comes from the short exp_normal, as hi + lo (double: good to ~2^-60, float: about 0.3 ULP);
+// lanes beyond (the subnormal range, overflow, +-inf, NaN) from exp_dd, rounded once (e_lo = 0),
+// and only when a lane needs it.
+template <class T, class A>
+RECTIFY_INLINE double_double<xsimd::batch<T, A>> exp_split(const xsimd::batch<T, A>& hi,
+                                                           const xsimd::batch<T, A>& lo) {
+  using B = xsimd::batch<T, A>;
+  constexpr T reach = std::is_same_v<T, double> ? T(693) : T(80);
+  const auto far = xsimd::abs(hi) > B(reach) || xsimd::isnan(hi);
+  const auto near = exp_normal(clamp_keep_nan(hi, -reach, reach), xsimd::select(far, B(0), lo));
   if (!xsimd::any(far))
     return near;
   return {xsimd::select(far, exp_dd(hi, lo), near.hi), xsimd::select(far, B(0), near.lo)};
@@ -107,8 +94,8 @@ struct logistic_parts {
 };
 
 template <class T, class A>
-inline logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
-                                                   const xsimd::batch<T, A>& lo) {
+RECTIFY_INLINE logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
+                                                           const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto non_negative = hi >= B(0);
   const auto t =
@@ -177,8 +164,9 @@ inline xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsim
 // the last one. s*ln2 is split (MPFR) so that hi + (s ln2)_hi is exact where it is used: the
 // high part is a multiple of the ULP of hi there (2^-43 for double, 2^-17 for float).
 template <class T, class A>
-xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
-                                      const xsimd::batch<T, A>& m) {
+[[gnu::noinline]] xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi,
+                                                        const xsimd::batch<T, A>& lo,
+                                                        const xsimd::batch<T, A>& m) {
   using B = xsimd::batch<T, A>;
   constexpr bool is_double = std::is_same_v<T, double>;
   constexpr T deep = is_double ? T(-700) : T(-80);
@@ -191,35 +179,44 @@ xsimd::batch<T, A> exp_times_accurate(const xsimd::batch<T, A>& hi, const xsimd:
   return (m * e) * xsimd::select(is_deep, B(scale_back), B(1));
 }
 
-// exp_times_accurate's result; in float, every lane with hi in [-124, 80] takes the short exp
-// as hi + lo and rounds m e once: no less accurate, and shorter (elu' 8.6 -> 6.6 AVX2
-// instructions per element when GCC inlined it; with the overflow guards below it no longer
-// does, 12.1 at fb139db: making it small again is open). Below hi = -80 (results
-// near or in the subnormal range) the same shift as above, by 64 ln2 (its high part a multiple
-// of 2^-17, so hi + shift is exact for hi in [-124, -80]), keeps e^(hi + shift) within the short
-// exp's range: subnormal results take the same short path. The rare other lanes (overflow,
-// or hi < -124, where only a huge m, such as elu's alpha, leaves anything) go the accurate way,
-// and only when present.
+// exp_times_accurate's result; every lane with hi in [floor, reach] (float: [-124, 80], double:
+// [-737, 693]) takes the short exp as hi + lo and rounds m e once: no less accurate, and shorter
+// (elu' 8.6 -> 6.6 AVX2 instructions per element in float). Below -reach (results near or in the
+// subnormal range) the same shift as above, by 64 ln2 (its high part a multiple of the ULP of hi
+// there: 2^-17 in float, 2^-43 in double, so hi + shift is exact), keeps e^(hi + shift) within
+// the short exp's range: subnormal results take the same short path, scaled back without
+// subnormal arithmetic. The rare other lanes (overflow, or hi < floor, where only a huge m, such
+// as elu's alpha, leaves anything) go the accurate way, and only when present.
 template <class T, class A>
-inline xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
-                                    const xsimd::batch<T, A>& m) {
+RECTIFY_INLINE xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi,
+                                            const xsimd::batch<T, A>& lo,
+                                            const xsimd::batch<T, A>& m) {
   using B = xsimd::batch<T, A>;
-  if constexpr (std::is_same_v<T, double>) {
-    return exp_times_accurate(hi, lo, m);
-  } else {
-    const auto deep = hi < B(-80.0f);
-    const B shifted = xsimd::select(hi < B(-124.0f), B(-124.0f), hi) + B(0x1.62e43p+5f);
-    const B a = xsimd::select(deep, shifted, xsimd::select(hi > B(80.0f), B(80.0f), hi));
-    const B a_lo = xsimd::select(deep, lo + B(-0x1.05c61p-23f), lo);
-    const auto e = exp_normal(a, a_lo);
-    // Where m e overflows (delu's a/b or elu's alpha near FLT_MAX), m e_lo may be infinite too,
-    // with either sign: there the plain product m e_hi is the right infinity.
+  constexpr bool is_double = std::is_same_v<T, double>;
+  constexpr T reach = is_double ? T(693) : T(80);
+  constexpr T floor = is_double ? T(-737) : T(-124);
+  constexpr T shift_hi = is_double ? T(0x1.62e42fefa39fp+5) : T(0x1.62e43p+5);
+  constexpr T shift_lo = is_double ? T(-0x1.950d871319ffp-48) : T(-0x1.05c61p-23);
+  // m e rounded once; where m e overflows (delu's a/b or elu's alpha near the largest T), m e_lo
+  // may be infinite too, with either sign: there the plain product m e_hi is the right infinity.
+  const auto times_m = [&m](const double_double<B>& e) {
     const B rough = m * e.hi;
-    const B fused = xsimd::select(xsimd::isinf(rough), rough, detail::fma(m, e.hi, m * e.lo));
-    const B product = fused * xsimd::select(deep, B(0x1p-64f), B(1.0f));
-    return where_needed((hi > B(80.0f)) || (hi < B(-124.0f)),
-                        [&] { return exp_times_accurate(hi, lo, m); }, product);
-  }
+    return xsimd::select(xsimd::isinf(rough), rough, detail::fma(m, e.hi, m * e.lo));
+  };
+  // Typical batches have every lane in [-reach, reach] (or NaN): they take the short last branch.
+  return where_needed(
+      hi < B(-reach) || hi > B(reach),
+      [&] {
+        const auto deep = hi < B(-reach);
+        const B shifted = xsimd::select(hi < B(floor), B(floor), hi) + B(shift_hi);
+        const B a = xsimd::select(deep, shifted, xsimd::select(hi > B(reach), B(reach), hi));
+        const B a_lo = xsimd::select(deep, lo + B(shift_lo), lo);
+        const B fused = times_m(exp_normal(a, a_lo));
+        const B product = xsimd::select(deep, times_2_pow_minus_64(fused), fused);
+        return where_needed(
+            hi < B(floor) || hi > B(reach), [&] { return exp_times_accurate(hi, lo, m); }, product);
+      },
+      [&] { return times_m(exp_normal(hi, lo)); });
 }
 
 }  // namespace rectify::detail

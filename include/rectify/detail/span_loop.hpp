@@ -19,7 +19,25 @@
 
 namespace rectify::detail {
 
-// op(batch...) takes one batch per input and returns std::array<batch, NO>.
+// The first `count` (< width) elements of `from` in a zero-padded batch, and back.
+template <class B, class T>
+B load_partial(const T* from, std::size_t count) {
+  alignas(B::arch_type::alignment()) std::array<T, B::size> lanes{};
+  for (std::size_t j = 0; j < count; ++j)
+    lanes[j] = from[j];
+  return B::load_aligned(lanes.data());
+}
+template <class B, class T>
+void store_partial(const B& y, T* to, std::size_t count) {
+  alignas(B::arch_type::alignment()) std::array<T, B::size> lanes;
+  y.store_aligned(lanes.data());
+  for (std::size_t j = 0; j < count; ++j)
+    to[j] = lanes[j];
+}
+
+// op(batch...) takes one batch per input and returns std::array<batch, NO>. op is called from
+// one place only, for full and partial batches alike: the compiler then inlines it into the
+// loop whatever its size (with two call sites, large bodies such as mish's stayed calls).
 template <class A, class T, std::size_t NI, std::size_t NO, class Op>
 void for_each_batch(std::size_t n, const std::array<const T*, NI>& in,
                     const std::array<T*, NO>& out, Op&& op) {
@@ -28,31 +46,18 @@ void for_each_batch(std::size_t n, const std::array<const T*, NI>& in,
   auto run = [&op]<std::size_t... I>(const std::array<B, NI>& x, std::index_sequence<I...>) {
     return op(x[I]...);
   };
-  std::size_t i = 0;
-  for (; i + width <= n; i += width) {
+  for (std::size_t i = 0; i < n; i += width) {
+    const bool full = i + width <= n;
     std::array<B, NI> x;
     for (std::size_t k = 0; k < NI; ++k)
-      x[k] = B::load_unaligned(in[k] + i);
-    std::array<B, NO> y = run(x, std::make_index_sequence<NI>{});
-    for (std::size_t k = 0; k < NO; ++k)
-      y[k].store_unaligned(out[k] + i);
-  }
-  if (i == n)
-    return;
-  const std::size_t rest = n - i;
-  std::array<B, NI> x;
-  for (std::size_t k = 0; k < NI; ++k) {
-    alignas(A::alignment()) std::array<T, width> lanes{};
-    for (std::size_t j = 0; j < rest; ++j)
-      lanes[j] = in[k][i + j];
-    x[k] = B::load_aligned(lanes.data());
-  }
-  std::array<B, NO> y = run(x, std::make_index_sequence<NI>{});
-  for (std::size_t k = 0; k < NO; ++k) {
-    alignas(A::alignment()) std::array<T, width> lanes;
-    y[k].store_aligned(lanes.data());
-    for (std::size_t j = 0; j < rest; ++j)
-      out[k][i + j] = lanes[j];
+      x[k] = full ? B::load_unaligned(in[k] + i) : load_partial<B>(in[k] + i, n - i);
+    const std::array<B, NO> y = run(x, std::make_index_sequence<NI>{});
+    for (std::size_t k = 0; k < NO; ++k) {
+      if (full)
+        y[k].store_unaligned(out[k] + i);
+      else
+        store_partial(y[k], out[k] + i, n - i);
+    }
   }
 }
 
