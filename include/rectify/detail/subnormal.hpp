@@ -55,8 +55,12 @@ inline xsimd::batch<T, A> times_2_pow_minus_64(const xsimd::batch<T, A>& v) {
 
 // a * x rounded once, as the product rounds: where |x| < limit (a lane-uniform branch; limit =
 // product_limit(a)) the product may be subnormal, and |a| (|x| 2^64) + g, summed exactly and
-// rounded once by an fma, puts it on the grid above. Without a fused fma (SSE2 builds) that sum
-// would round twice, so there the plain product is kept, with its assists.
+// rounded once by an fma, puts it on the grid above. |x| 2^64 comes from the bits, not from a
+// multiplication (x itself may be subnormal): adding 64 to the exponent field is exact for a
+// normal x, and for a subnormal x gives 2^63 min + |x| 2^63 (min the smallest normal number),
+// from which 2^63 min is subtracted exactly. Lanes with |x| >= 2^-64 max, whose product is
+// not subnormal, are left to the plain product. Without a fused fma (SSE2 builds) the sum would
+// round twice: there the plain product is kept, with its assists.
 template <class T>
 inline T product_limit(T a) {
   // Below this |x|, |a x| may round to below the smallest normal number (generous by 2x).
@@ -66,11 +70,20 @@ template <class T, class A>
 inline xsimd::batch<T, A> product(T a, const xsimd::batch<T, A>& x, T limit) {
   using B = xsimd::batch<T, A>;
   if constexpr (has_fused_fma<A>) {
-    if (xsimd::any(xsimd::abs(x) < B(limit))) {
+    using U = xsimd::batch<subnormal_impl::bits_t<T>, A>;
+    using L = std::numeric_limits<T>;
+    const B ax = xsimd::abs(x);
+    if (xsimd::any(ax < B(limit))) {
       constexpr T g = subnormal_impl::grid<T>;
-      // |x| 2^64 is exact (or infinite, where the product is not tiny).
-      const B s = detail::fma(B(std::abs(a)), xsimd::abs(x) * B(T(0x1p64)), B(g));
-      const auto tiny = s < B(T(2) * g);
+      const U shift = U(subnormal_impl::bits_t<T>(64) << (L::digits - 1));
+      const B shifted = xsimd::bitwise_cast<B>(xsimd::bitwise_cast<U>(ax) + shift);
+      // Below 2^64 min the shifted bits are those of a subnormal x (they read 2^63 min + |x| 2^63);
+      // beyond the finite positive numbers, of a |x| >= 2^-64 max.
+      const B x64 = xsimd::select(shifted < B(L::min() * T(0x1p64)),
+                                  (shifted - B(L::min() * T(0x1p63))) * B(2), shifted);
+      const auto in_range = shifted > B(0) && shifted < B(L::infinity());
+      const B s = detail::fma(B(std::abs(a)), x64, B(g));
+      const auto tiny = (s < B(T(2) * g)) && in_range;
       const B small = subnormal_impl::from_grid(s, xsimd::bitwise_xor(x, B(a)));
       if (xsimd::all(tiny))
         return small;
