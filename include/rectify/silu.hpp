@@ -9,8 +9,9 @@
 // Below x = -40 (float: -20), 1 + e^x rounds to 1: f = x e^x and f' = (1 + x) e^x to within e^x
 // relative, formed by exp_times so that subnormal results are rounded once.
 // f' crosses zero near x = -1.2785, where its two terms cancel; there its error is counted in
-// ULP of the larger term (see SPEC.md, Accuracy). Float takes a shorter path of its own (below,
-// twice as fast as the shared sigmoid helpers, measured by bench/); double the shared helpers.
+// ULP of the larger term (see SPEC.md, Accuracy). Both types take the short path below, with
+// t = e^-|x| from the short exp: twice as fast in float as the generic sigmoid helpers of
+// detail/math.hpp, 1.3x in double (measured by bench/).
 #pragma once
 
 #include <type_traits>
@@ -30,66 +31,47 @@ class silu : public detail::activation<silu<T>, T> {
  public:
   template <class B>
   B forward_math(const B& x) const {
-    using limits = detail::exp_limits<typename B::value_type>;
-    if constexpr (std::is_same_v<typename B::value_type, float>) {
-      return detail::where_needed(
-          x < B(-limits::negligible),
-          [&] { return detail::exp_times(clamped_left(x), B(0), clamped_left(x)); },
-          [&] { return float_forward(x); });
-    } else {
-      // Beyond saturation sigma(x) is 0 or 1 in T: clamping keeps -inf*0 from becoming NaN.
-      const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
-      const B f = detail::times_sigmoid(clamped, clamped, B(0));
-      const B body = xsimd::select(x > clamped, x, f);
-      return detail::where_needed(
-          x < B(-limits::negligible), [&] { return detail::exp_times(clamped, B(0), clamped); },
-          body);
-    }
+    using U = typename B::value_type;
+    return detail::where_needed(
+        x < B(-detail::exp_limits<U>::negligible),
+        [&] { return detail::exp_times(clamped_left(x), B(0), clamped_left(x)); },
+        [&] { return body_forward(x); });
   }
   template <class B>
   B derivative_math(const B& x) const {
-    using limits = detail::exp_limits<typename B::value_type>;
-    if constexpr (std::is_same_v<typename B::value_type, float>) {
-      return detail::where_needed(
-          x < B(-limits::negligible),
-          [&] { return detail::exp_times(clamped_left(x), B(0), B(1) + clamped_left(x)); },
-          [&] { return float_derivative(x); });
-    } else {
-      const B clamped = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
-      // f' = sigma(x) (1 + x sigma(-x)), one quotient of hi + lo sums (detail/math.hpp).
-      const B f = detail::sigmoid_slope(clamped, B(0), clamped, B(0));
-      return detail::where_needed(
-          x < B(-limits::negligible),
-          [&] { return detail::exp_times(clamped, B(0), B(1) + clamped); }, f);
-    }
+    using U = typename B::value_type;
+    return detail::where_needed(
+        x < B(-detail::exp_limits<U>::negligible),
+        [&] { return detail::exp_times(clamped_left(x), B(0), B(1) + clamped_left(x)); },
+        [&] { return body_derivative(x); });
   }
 
  private:
   template <class B>
   static B clamped_left(const B& x) {
-    return xsimd::select(x < B(-detail::exp_limits<float>::saturated),
-                         B(-detail::exp_limits<float>::saturated), x);
+    constexpr auto saturated = detail::exp_limits<typename B::value_type>::saturated;
+    return xsimd::select(x < B(-saturated), B(-saturated), x);
   }
-  // float, x >= -20 (and NaN), the short path: t = e^-|x| as hi + lo from exp_normal, then
-  // f = n/d with n = x (x >= 0) or x t (x < 0) and d = 1 + t, both carried as hi + lo into one
-  // compensated quotient (about 1.1 ULP; the generic path below, with its range checks and
-  // clamps, is twice as slow). |x| is capped at 80: beyond 20, t no longer changes x/(1 + t).
+  // x >= -negligible (float -20, double -40; and NaN), the short path: t = e^-|x| as hi + lo
+  // from exp_normal, then f = n/d with n = x (x >= 0) or x t (x < 0) and d = 1 + t, both carried
+  // as hi + lo into one compensated quotient. |x| is capped at 80: beyond negligible, t no
+  // longer changes x/(1 + t).
   template <class B>
-  static B float_forward(const B& x) {
+  static B body_forward(const B& x) {
     const auto t = tail_sum(x);
     const auto negative = x < B(0);
     const auto xt = detail::two_prod(x, t.e);
     const B n = xsimd::select(negative, xt.hi, x);
     const B n_lo = xsimd::select(negative, detail::fma(x, t.e_lo, xt.lo), B(0));
-    // Beyond 20, t < 2^-28 and f = x (this also keeps +inf from meeting inf - inf).
-    return xsimd::select(x > B(detail::exp_limits<float>::negligible), x,
+    // Beyond negligible, f = x (this also keeps +inf from meeting inf - inf).
+    return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), x,
                          detail::divide_normal(n, n_lo, t.d, t.d_lo));
   }
-  // float, x >= -20: f' = (1 + t(1 + x))/d^2 (x >= 0) or t((1 + x) + t)/d^2 (x < 0), where 1 + x
+  // x >= -negligible: f' = (1 + t(1 + x))/d^2 (x >= 0) or t((1 + x) + t)/d^2 (x < 0), where 1 + x
   // is exact for x in [-2, 0] (Sterbenz), so the cancellation near x = -1.28 costs only the
   // error of t; d^2 is carried as hi + lo into one compensated quotient.
   template <class B>
-  static B float_derivative(const B& x) {
+  static B body_derivative(const B& x) {
     const auto t = tail_sum(x);
     const B one_x = B(1) + x;
     // x < 0: n = t c, c = (1 + x) + t (2Sum), the product's error (fms) and c's carried in n_lo.
@@ -105,8 +87,8 @@ class silu : public detail::activation<silu<T>, T> {
     const B n_lo = xsimd::select(negative, tc_lo, one_p_lo);
     const auto d2 = detail::two_prod(t.d, t.d);
     const B d2_lo = d2.lo + B(2) * t.d * t.d_lo;
-    // Beyond 20, f' = 1 + t(x - 1) + ... rounds to 1.
-    return xsimd::select(x > B(detail::exp_limits<float>::negligible), B(1),
+    // Beyond negligible, f' = 1 + t(x - 1) + ... is 1 to within 0.51 ULP (double, x = 40.4).
+    return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), B(1),
                          detail::divide_normal(n, n_lo, d2.hi, d2_lo));
   }
   template <class B>
@@ -116,9 +98,7 @@ class silu : public detail::activation<silu<T>, T> {
     B d;  // 1 + e^-|x| = d + d_lo (Fast2Sum, 1 >= e)
     B d_lo;
   };
-  // The same t, d as detail::logistic(x, 0) for |x| <= 80, formed here on purpose: through
-  // logistic (which the compiler keeps as a call) float silu measured 1.9x slower (0.6 against
-  // 1.1 elements/ns at n = 16384, AVX-512).
+  // The same t, d as detail::logistic(x, 0) for |x| <= 80, without its range checks and clamps.
   template <class B>
   static tail_parts<B> tail_sum(const B& x) {
     const B ax = xsimd::abs(x);
