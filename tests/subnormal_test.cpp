@@ -1,14 +1,13 @@
 // detail/subnormal.hpp: subnormal results formed without subnormal arithmetic must carry the
 // very bits of the plain operation (to nearest, ties to even), for every lane of a batch whose
-// lanes mix subnormal, normal, zero, infinite and NaN results. leaky_relu and prelu use
-// detail::product; exp_times and gelu's far left use detail::times_2_pow_minus_64.
+// lanes mix subnormal, normal, zero, infinite and NaN results. exp_times, gelu's far left and
+// squareplus' far tail use detail::times_2_pow_minus_64.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <random>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -16,8 +15,6 @@
 #include <xsimd/xsimd.hpp>
 
 #include <rectify/detail/subnormal.hpp>
-#include <rectify/kernels.hpp>
-#include <rectify/leaky_relu.hpp>
 
 namespace {
 
@@ -91,29 +88,4 @@ TEMPLATE_TEST_CASE("times_2_pow_minus_64 rounds like the multiplication", "[subn
   }
   CHECK(subnormal > v.size() / 8);  // the test reaches the subnormal range
   CHECK(mismatches == 0);
-}
-
-TEMPLATE_TEST_CASE("leaky_relu's subnormal products are the plain products", "[subnormal]", float,
-                   double) {
-  using T = TestType;
-  // Inputs of the 16 lowest binades and the subnormals.
-  const std::vector<T> x = inputs<T>(200000, 16);
-  std::vector<T> y(x.size());
-  std::size_t subnormal = 0;
-  for (T alpha : {T(0.01), T(0.25), T(-0.3), T(3), T(0.5), T(1e-30), T(1e30), T(-1e-3),
-                  std::numeric_limits<T>::min(), std::numeric_limits<T>::max()}) {
-    rectify::forward(rectify::leaky_relu<T>(alpha), std::span<const T>(x), std::span<T>(y));
-    std::size_t mismatches = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-      const volatile T product = alpha * x[i];
-      const T expected = x[i] > T(0) ? x[i] : T(product);
-      subnormal += std::fpclassify(expected) == FP_SUBNORMAL;
-      if (!same(y[i], expected) && ++mismatches <= 5)
-        UNSCOPED_INFO("alpha = " << alpha << ", x = " << x[i] << ": " << y[i] << ", expected "
-                                 << expected);
-    }
-    INFO("alpha = " << alpha);
-    CHECK(mismatches == 0);
-  }
-  CHECK(subnormal > x.size() / 2);  // over the ten alphas: the test reaches the subnormal range
 }

@@ -20,7 +20,6 @@
 
 #include "detail/activation.hpp"
 #include "detail/params.hpp"
-#include "detail/subnormal.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -43,19 +42,15 @@ class leaky_relu : public detail::activation<leaky_relu<T>, T> {
 
  protected:
   leaky_relu(T alpha, std::string_view name)
-      : alpha_(detail::require_finite(name, "alpha", alpha)),
-        product_limit_(alpha_ == T(0) ? T(0) : detail::product_limit(alpha_)) {}
+      : alpha_(detail::require_finite(name, "alpha", alpha)) {}
 
  private:
-  // alpha*x, with 0*(-inf) taken as 0 rather than NaN; subnormal products are formed without
-  // subnormal arithmetic (detail/subnormal.hpp: the same bits, without x86's slow assists).
+  // alpha*x, with 0*(-inf) taken as 0 rather than NaN.
   template <class B>
   B scaled(const B& x) const {
-    return alpha_ == T(0) ? xsimd::select(x <= B(0), B(0), x)
-                          : detail::product(alpha_, x, product_limit_);
+    return alpha_ == T(0) ? xsimd::select(x <= B(0), B(0), x) : B(alpha_) * x;
   }
   T alpha_;
-  T product_limit_;  // below this |x|, alpha*x may be subnormal
 };
 
 template <class T>
