@@ -2,12 +2,11 @@
 // exponential saturates, a NaN-preserving clamp, the logistic sigmoid, a division of hi + lo
 // sums, and m*e^x rounded once in the subnormal range.
 //
-// These helpers are declared `inline`, a hint that raises GCC's inlining limits for them, and no
-// more: with it the span loops of mish and the tanh gelu run a quarter fewer instructions (AVX2,
-// -O3: mish' 62.5 -> 47.9 per element), and the ASan+UBSan test build takes about as long as
-// without. Forcing inlining (always_inline, or [[gnu::flatten]] on the span loop) was tried too:
-// it made that build 2x to 4x slower (20+ CPU-minutes and 7 GB for one test with flatten). The
-// rare accurate tail of exp_times is left out of line on purpose.
+// The helpers on every batch's path (exp_split, logistic, exp_times) are forced inline outside
+// sanitizer builds (RECTIFY_INLINE, detail/inline.hpp); the others are declared `inline`, a
+// hint that raises GCC's inlining limits. Under ASan+UBSan forcing was tried too and made the
+// test build 2x to 4x slower ([[gnu::flatten]] on the span loop: 20+ CPU-minutes and 7 GB for
+// one test), hence the exception. The rare accurate tail of exp_times stays out of line.
 #pragma once
 
 #include <type_traits>
