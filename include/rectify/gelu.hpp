@@ -24,6 +24,7 @@
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
 #include "detail/fma.hpp"
+#include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/normal_cdf.hpp"
 #include "kernels.hpp"
@@ -172,7 +173,7 @@ class gelu : public detail::activation<gelu<T>, T> {
     typename xsimd::batch<float, A>::batch_bool_type far_left;  // x < -12.5
   };
   template <class A>
-  static exact_parts<A> exact_float(const xsimd::batch<float, A>& x) {
+  RECTIFY_INLINE static exact_parts<A> exact_float(const xsimd::batch<float, A>& x) {
     using B = xsimd::batch<float, A>;
     const B xc = detail::clamp_keep_nan(x, -15.0f, 15.0f);
     const B z = xsimd::abs(xc);
@@ -180,7 +181,8 @@ class gelu : public detail::activation<gelu<T>, T> {
   }
   // e^(-z^2/2) as hi + lo for z <= 12.5 (z clamped there), from the short exp.
   template <class A>
-  static detail::double_double<xsimd::batch<float, A>> gauss(const exact_parts<A>& p) {
+  RECTIFY_INLINE static detail::double_double<xsimd::batch<float, A>> gauss(
+      const exact_parts<A>& p) {
     using B = xsimd::batch<float, A>;
     const B z = xsimd::select(p.z > B(12.5f), B(12.5f), p.z);
     const auto square = detail::two_prod(z, z);
@@ -208,7 +210,8 @@ class gelu : public detail::activation<gelu<T>, T> {
     }
   }
   template <class A>
-  static xsimd::batch<float, A> forward_exact_float(const xsimd::batch<float, A>& x) {
+  RECTIFY_INLINE static xsimd::batch<float, A> forward_exact_float(
+      const xsimd::batch<float, A>& x) {
     using B = xsimd::batch<float, A>;
     const auto p = exact_float(x);
     const auto near = [&] {
@@ -240,7 +243,8 @@ class gelu : public detail::activation<gelu<T>, T> {
         near);
   }
   template <class A>
-  static xsimd::batch<float, A> derivative_exact_float(const xsimd::batch<float, A>& x) {
+  RECTIFY_INLINE static xsimd::batch<float, A> derivative_exact_float(
+      const xsimd::batch<float, A>& x) {
     using B = xsimd::batch<float, A>;
     const auto p = exact_float(x);
     const B h = detail::normal_tail_scaled(p.z, true);

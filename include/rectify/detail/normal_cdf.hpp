@@ -32,6 +32,7 @@
 #include "rectify/detail/double_double.hpp"
 #include "rectify/detail/exp.hpp"
 #include "rectify/detail/fma.hpp"
+#include "rectify/detail/inline.hpp"
 #include "rectify/detail/math.hpp"
 #include "rectify/detail/widen.hpp"
 
@@ -242,8 +243,8 @@ inline xsimd::batch<double, A> normal_cdf_slope(const xsimd::batch<double, A>& x
 // minus_kz = true returns Q(z) - k z instead, rounded once from double: Phi(-z) - z phi(z) =
 // e^(-z^2/2) (Q(z) - k z), the derivative of x Phi(x) at x = -z, which crosses zero at z = 0.75.
 template <class A>
-inline xsimd::batch<float, A> normal_tail_scaled(const xsimd::batch<float, A>& z,
-                                                 bool minus_kz = false) {
+RECTIFY_INLINE xsimd::batch<float, A> normal_tail_scaled(const xsimd::batch<float, A>& z,
+                                                         bool minus_kz = false) {
   const auto tail = [minus_kz](const xsimd::batch<double, A>& zd) {
     using D = xsimd::batch<double, A>;
     const D v = D(4.0) / (zd + D(4.0));
