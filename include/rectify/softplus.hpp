@@ -41,14 +41,11 @@ class softplus : public detail::activation<softplus<T>, T> {
     const B body = detail::where_needed(
         y.hi < B(-negligible), [&] { return detail::exp_times(y.hi, y.lo, B(U(1) / U(k_))); },
         [&] {
-          // t = e^-|y| from the short exp (|y| <= negligible matters here; the clamp keeps the
-          // discarded lanes in its range), then log1p: in float rectify's own (0.57 ULP,
-          // detail/exp_float.hpp), in double xsimd's.
+          // t = e^-|y| from the short exp (detail::exp_split), then log1p: in float rectify's
+          // own (0.57 ULP, detail/exp_float.hpp), in double xsimd's.
           const auto non_negative = y.hi >= B(0);
-          const B reach(std::is_same_v<U, double> ? U(693) : U(80));
-          const B minus_abs = xsimd::select(non_negative, -y.hi, y.hi);
-          const auto e = detail::exp_normal(xsimd::select(minus_abs < -reach, -reach, minus_abs),
-                                            xsimd::select(non_negative, -y.lo, y.lo));
+          const auto e = detail::exp_split(xsimd::select(non_negative, -y.hi, y.hi),
+                                           xsimd::select(non_negative, -y.lo, y.lo));
           const B t = e.hi + e.lo;
           B tail;
           if constexpr (std::is_same_v<U, float>)
