@@ -50,16 +50,18 @@ class gelu : public detail::activation<gelu<T>, T> {
         return forward_exact{}(x);
     }
     using U = typename B::value_type;
-    // Beyond +-30, sigma(2u) is exactly 0 or 1: x is clamped from below only, so that -inf*0
-    // is not formed and +inf stays +inf.
-    const B low = xsimd::select(x < B(-30), B(-30), x);
-    const auto two_u = tanh_argument(detail::clamp_keep_nan(x, U(-30), U(30)));
-    // Where 2u < -40 (float: -20), sigma(2u) = e^(2u) to well within an ULP: exp_times keeps
-    // a subnormal f rounded once.
+    // Beyond +-30, sigma(2u) is exactly 0 or 1: x is clamped there (no -inf*0 is formed), and
+    // f = x beyond +30.
+    const B c = detail::clamp_keep_nan(x, U(-30), U(30));
+    const auto two_u = tanh_argument(c);
+    // Below 2u = -693 (float: -80), beyond the short exp's reach, sigma(2u) = e^(2u) to well
+    // within an ULP: exp_times keeps a subnormal f rounded once. Above, the quotient: a tail
+    // from -40 (float: -20) on, as silu's, made nearly every batch of inputs in [-8, 8] run both
+    // formulas (gelu_tanh forward 1.4x faster in float without).
     return detail::where_needed(
-        two_u.hi < B(-detail::exp_limits<U>::negligible),
-        [&] { return detail::exp_times(two_u.hi, two_u.lo, low); },
-        [&] { return detail::times_sigmoid(low, two_u.hi, two_u.lo); });
+        two_u.hi < B(-detail::exp_limits<U>::reach),
+        [&] { return detail::exp_times(two_u.hi, two_u.lo, c); },
+        [&] { return xsimd::select(x > B(30), x, detail::times_sigmoid(c, two_u.hi, two_u.lo)); });
   }
 
   template <class B>
@@ -93,10 +95,10 @@ class gelu : public detail::activation<gelu<T>, T> {
     const B v_lo = detail::fma(c, g.lo + a_lo, v.lo);
     const auto m = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
     const B m_lo = m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi);
-    // Where 2u < -40 (float: -20): f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
+    // Below 2u = -693 (float: -80): f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
     // f' = sigma(2u) (1 + x 2u' sigma(-2u)), one quotient of hi + lo sums (detail/math.hpp).
     return detail::where_needed(
-        two_u.hi < B(-detail::exp_limits<U>::negligible),
+        two_u.hi < B(-detail::exp_limits<U>::reach),
         [&] {
           const auto one_m = detail::two_sum(B(1), m.hi);
           return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m_lo));

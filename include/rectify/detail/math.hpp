@@ -31,6 +31,9 @@ struct exp_limits {
   // Beyond +-negligible, e^-|x| < 2^-(digits + 3), so 1 + e^-|x| rounds to 1 and e^-|x| relative
   // to 1 is below a quarter ULP: e^x/(1 + e^x) is e^x to well within an ULP.
   static constexpr T negligible = is_double ? T(40) : T(20);
+  // Within +-reach, e^x is a normal number and the short exp_normal (detail/exp.hpp,
+  // detail/exp_float.hpp) gives it as hi + lo.
+  static constexpr T reach = is_double ? T(693) : T(80);
 };
 
 // Clamps x to [lo, hi] but lets NaN through (xsimd::min/max follow the x86 instructions, which
@@ -70,7 +73,7 @@ template <class T, class A>
 RECTIFY_INLINE double_double<xsimd::batch<T, A>> exp_split(const xsimd::batch<T, A>& hi,
                                                            const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
-  constexpr T reach = std::is_same_v<T, double> ? T(693) : T(80);
+  constexpr T reach = exp_limits<T>::reach;
   const auto far = xsimd::abs(hi) > B(reach) || xsimd::isnan(hi);
   const auto near = exp_normal(clamp_keep_nan(hi, -reach, reach), xsimd::select(far, B(0), lo));
   if (!xsimd::any(far))
@@ -84,6 +87,10 @@ RECTIFY_INLINE double_double<xsimd::batch<T, A>> exp_split(const xsimd::batch<T,
 //   y >= 0: sigma(y) = 1/(1+t), sigma(-y) = t/(1+t);   y < 0: the two swap.
 // lo carries the rounding error of a product such as k*x: where sigma(y) ~ e^y, a relative
 // error e in y would become |y|*e in the result.
+// t comes from the short exp_normal with |y| capped at its reach (float 80, double 693; NaN
+// passes). Beyond, sigma(y) is 1 to within a quarter ULP for y > 0, which the quotients below
+// give with the capped t too; the lanes y < -reach the callers take from exp_times (sigma(y) =
+// e^y there, and may be subnormal).
 template <class B>
 struct logistic_parts {
   B t;
@@ -96,26 +103,17 @@ template <class T, class A>
 RECTIFY_INLINE logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T, A>& hi,
                                                            const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
-  const auto non_negative = hi >= B(0);
-  const auto t =
-      exp_split(xsimd::select(non_negative, -hi, hi), xsimd::select(non_negative, -lo, lo));
+  constexpr T reach = exp_limits<T>::reach;
+  const B magnitude = xsimd::abs(hi);
+  const auto t = exp_normal(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
+                            xsimd::select(hi >= B(0), -lo, lo));
   const B d = B(1) + t.hi;
   return {t.hi, t.lo, d, ((B(1) - d) + t.hi) + t.lo};
 }
 
-// sigma(y) for y = hi + lo: 1/(1 + t) for y >= 0, t/(1 + t) for y < 0, each divided once.
-template <class T, class A>
-inline xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo) {
-  using B = xsimd::batch<T, A>;
-  const auto p = logistic(hi, lo);
-  const auto non_negative = hi >= B(0);
-  return divide(xsimd::select(non_negative, B(1), p.t), xsimd::select(non_negative, B(0), p.t_lo),
-                p.d, p.d_lo);
-}
-
-// m sigma(y) for y = hi + lo, as one quotient n/(1 + t) with t = e^-|y|: n = m (y >= 0) or m t
-// (y < 0), formed exactly (two_prod) and divided once. silu is x sigma(x), the tanh form of gelu
-// x sigma(2u).
+// m sigma(y) for y = hi + lo >= -reach and a finite m, as one quotient n/(1 + t) with t =
+// e^-|y|: n = m (y >= 0) or m t (y < 0), formed exactly (two_prod) and divided once. silu is
+// x sigma(x), the tanh form of gelu x sigma(2u).
 template <class T, class A>
 inline xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m, const xsimd::batch<T, A>& hi,
                                         const xsimd::batch<T, A>& lo) {
@@ -124,11 +122,12 @@ inline xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m, const xsimd
   const auto non_negative = hi >= B(0);
   const auto n = two_prod(m, xsimd::select(non_negative, B(1), p.t));
   const B n_lo = detail::fma(m, xsimd::select(non_negative, B(0), p.t_lo), n.lo);
-  return divide(n.hi, n_lo, p.d, p.d_lo);
+  return divide_normal(n.hi, n_lo, p.d, p.d_lo);
 }
 
-// sigma(y) (1 + m sigma(-y)) for y = hi + lo and m = m + m_lo: the derivative of x*sigma(y) shape
-// shared by silu (y = m = x) and the tanh form of gelu (y = 2u, m = x*2u'). With t = e^-|y| it is
+// sigma(y) (1 + m sigma(-y)) for y = hi + lo >= -reach and a finite m = m + m_lo: the
+// derivative of x*sigma(y) shape shared by silu (y = m = x) and the tanh form of gelu (y = 2u, m =
+// x*2u'). With t = e^-|y| it is
 //   n/(1 + t)^2,  n = 1 + t(1 + m) for y >= 0,  n = t(1 + m + t) for y < 0,
 // with n and (1 + t)^2 formed as hi + lo sums and divided once. Where 1 + m + t cancels (the
 // derivatives' zero crossing) the error stays small against the terms that cancel.
@@ -151,8 +150,8 @@ inline xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsim
   const auto non_negative = hi >= B(0);
   const auto d2 = two_prod(p.d, p.d);
   const B d2_lo = detail::fma(B(2) * p.d, p.d_lo, d2.lo);
-  return divide(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
-                xsimd::select(non_negative, positive_n_lo, negative_n_lo), d2.hi, d2_lo);
+  return divide_normal(xsimd::select(non_negative, positive_n.hi, negative_n.hi),
+                       xsimd::select(non_negative, positive_n_lo, negative_n_lo), d2.hi, d2_lo);
 }
 
 // m * e^(hi + lo) for |m| <= 2^20, rounded once also where the result is subnormal. Near the
@@ -192,7 +191,7 @@ RECTIFY_INLINE xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi,
                                             const xsimd::batch<T, A>& m) {
   using B = xsimd::batch<T, A>;
   constexpr bool is_double = std::is_same_v<T, double>;
-  constexpr T reach = is_double ? T(693) : T(80);
+  constexpr T reach = exp_limits<T>::reach;
   constexpr T floor = is_double ? T(-737) : T(-124);
   constexpr T shift_hi = is_double ? T(0x1.62e42fefa39fp+5) : T(0x1.62e43p+5);
   constexpr T shift_lo = is_double ? T(-0x1.950d871319ffp-48) : T(-0x1.05c61p-23);
@@ -216,6 +215,21 @@ RECTIFY_INLINE xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi,
             hi < B(floor) || hi > B(reach), [&] { return exp_times_accurate(hi, lo, m); }, product);
       },
       [&] { return times_m(exp_normal(hi, lo)); });
+}
+
+// sigma(y) for y = hi + lo (hi finite or NaN): 1/(1 + t) for y >= 0, t/(1 + t) for y < 0,
+// each divided once; e^y rounded once below -reach, where it may be subnormal.
+template <class T, class A>
+inline xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo) {
+  using B = xsimd::batch<T, A>;
+  return where_needed(
+      hi < B(-exp_limits<T>::reach), [&] { return exp_times(hi, lo, B(1)); },
+      [&] {
+        const auto p = logistic(hi, lo);
+        const auto non_negative = hi >= B(0);
+        return divide_normal(xsimd::select(non_negative, B(1), p.t),
+                             xsimd::select(non_negative, B(0), p.t_lo), p.d, p.d_lo);
+      });
 }
 
 }  // namespace rectify::detail

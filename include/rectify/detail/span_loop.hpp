@@ -44,8 +44,11 @@ void for_each_batch(std::size_t n, const std::array<const T*, NI> in, const std:
                     Op&& op) {
   using B = xsimd::batch<T, A>;
   constexpr std::size_t width = B::size;
-  auto run = [&op]<std::size_t... I>(const std::array<B, NI>& x, std::index_sequence<I...>) {
-    return op(x[I]...);
+  // A local copy of op (a small functor): the stores to out cannot alias it, so its parameters
+  // stay in registers instead of being reloaded, and re-derived, for every batch.
+  const std::decay_t<Op> local_op(op);
+  auto run = [&local_op]<std::size_t... I>(const std::array<B, NI>& x, std::index_sequence<I...>) {
+    return local_op(x[I]...);
   };
   for (std::size_t i = 0; i < n; i += width) {
     const bool full = i + width <= n;
