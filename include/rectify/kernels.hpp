@@ -68,8 +68,8 @@ void map_outputs(std::string_view kernel, std::string_view out_name, const F& f,
   for (std::size_t k = 0; k < m; ++k) {
     require_no_partial_overlap<T>(kernel, out_name, out.subspan(k * n, n), "x", x);
   }
-  // f is captured by copy: a local the compiler can see no store of the loop touch, so its
-  // parameters stay in registers instead of being reloaded after every store of a batch.
+  // f is captured by copy; for_each_batch keeps its own copy of the lambda, which no store of
+  // the loop can touch, so f's parameters stay in registers (detail/span_loop.hpp).
   for_each_batch<Arch, T, 1, m>(n, {x.data()}, blocks<m>(out, n),
                                 [f, &g](const xsimd::batch<T, Arch>& v) { return g(f, v); });
 }

@@ -9,8 +9,9 @@
 // Below x = -40 (float: -20), 1 + e^x rounds to 1: f = x e^x and f' = (1 + x) e^x to within e^x
 // relative, formed by exp_times so that subnormal results are rounded once.
 // f' crosses zero near x = -1.2785, where its two terms cancel; there its error is counted in
-// ULP of the larger term (see SPEC.md, Accuracy). t = e^-|x| comes from the short exp
-// (detail::logistic); f' has its own quotient, which uses that 1 + x is exact near its zero.
+// ULP of the larger term (see SPEC.md, Accuracy). Both types take the short path below, with
+// t = e^-|x| from the short exp, as detail::logistic(x, 0) gives it but without that helper's
+// low part: through detail::times_sigmoid, silu's forward measured 5% to 15% slower.
 #pragma once
 
 #include <type_traits>
@@ -51,29 +52,36 @@ class silu : public detail::activation<silu<T>, T> {
     constexpr auto saturated = detail::exp_limits<typename B::value_type>::saturated;
     return xsimd::select(x < B(-saturated), B(-saturated), x);
   }
-  // x >= -negligible (float -20, double -40; and NaN): f = x/(1 + t) (x >= 0) or x t/(1 + t)
-  // (x < 0), t = e^-|x|, one compensated quotient of hi + lo sums (detail::times_sigmoid).
-  // Beyond negligible, f = x (this also keeps +inf from meeting inf - inf).
+  // x >= -negligible (float -20, double -40; and NaN), the short path: t = e^-|x| as hi + lo
+  // from exp_normal, then f = n/d with n = x (x >= 0) or x t (x < 0) and d = 1 + t, both carried
+  // as hi + lo into one compensated quotient. |x| is capped at 80: beyond negligible, t no
+  // longer changes x/(1 + t).
   template <class B>
   static B body_forward(const B& x) {
+    const auto t = tail_sum(x);
+    const auto negative = x < B(0);
+    const auto xt = detail::two_prod(x, t.e);
+    const B n = xsimd::select(negative, xt.hi, x);
+    const B n_lo = xsimd::select(negative, detail::fma(x, t.e_lo, xt.lo), B(0));
+    // Beyond negligible, f = x (this also keeps +inf from meeting inf - inf).
     return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), x,
-                         detail::times_sigmoid(x, x, B(0)));
+                         detail::divide_normal(n, n_lo, t.d, t.d_lo));
   }
   // x >= -negligible: f' = (1 + t(1 + x))/d^2 (x >= 0) or t((1 + x) + t)/d^2 (x < 0), where 1 + x
   // is exact for x in [-2, 0] (Sterbenz), so the cancellation near x = -1.28 costs only the
   // error of t; d^2 is carried as hi + lo into one compensated quotient.
   template <class B>
   static B body_derivative(const B& x) {
-    const auto t = detail::logistic(x, B(0));
+    const auto t = tail_sum(x);
     const B one_x = B(1) + x;
     // x < 0: n = t c, c = (1 + x) + t (2Sum), the product's error (fms) and c's carried in n_lo.
-    const auto c = detail::two_sum(one_x, t.t);
-    const auto tc = detail::two_prod(t.t, c.hi);
-    const B tc_lo = detail::fma(t.t, c.lo + t.t_lo, detail::fma(t.t_lo, c.hi, tc.lo));
+    const auto c = detail::two_sum(one_x, t.e);
+    const auto tc = detail::two_prod(t.e, c.hi);
+    const B tc_lo = detail::fma(t.e, c.lo + t.e_lo, detail::fma(t.e_lo, c.hi, tc.lo));
     // x >= 0: n = 1 + p, p = t (1 + x) <= 1 (Fast2Sum), p's error again from an fms.
-    const auto p = detail::two_prod(t.t, one_x);
+    const auto p = detail::two_prod(t.e, one_x);
     const B one_p = B(1) + p.hi;
-    const B one_p_lo = ((B(1) - one_p) + p.hi) + detail::fma(t.t_lo, one_x, p.lo);
+    const B one_p_lo = ((B(1) - one_p) + p.hi) + detail::fma(t.e_lo, one_x, p.lo);
     const auto negative = x < B(0);
     const B n = xsimd::select(negative, tc.hi, one_p);
     const B n_lo = xsimd::select(negative, tc_lo, one_p_lo);
@@ -82,6 +90,21 @@ class silu : public detail::activation<silu<T>, T> {
     // Beyond negligible, f' = 1 + t(x - 1) + ... is 1 to within 0.51 ULP (double, x = 40.4).
     return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), B(1),
                          detail::divide_normal(n, n_lo, d2.hi, d2_lo));
+  }
+  template <class B>
+  struct tail_parts {
+    B e;  // e^-|x| = e + e_lo
+    B e_lo;
+    B d;  // 1 + e^-|x| = d + d_lo (Fast2Sum, 1 >= e)
+    B d_lo;
+  };
+  // The same t, d as detail::logistic(x, 0) for |x| <= 80, without the sign-dependent low part.
+  template <class B>
+  static tail_parts<B> tail_sum(const B& x) {
+    const B ax = xsimd::abs(x);
+    const auto e = detail::exp_normal(-xsimd::select(ax > B(80), B(80), ax), B(0));
+    const B d = B(1) + e.hi;
+    return {e.hi, e.lo, d, ((B(1) - d) + e.hi) + e.lo};
   }
 };
 
