@@ -1,8 +1,7 @@
 // detail/subnormal.hpp: subnormal results formed without subnormal arithmetic must carry the
 // very bits of the plain operation (to nearest, ties to even), for every lane of a batch whose
 // lanes mix subnormal, normal, zero, infinite and NaN results. exp_times, gelu's far left and
-// squareplus' far tail use detail::times_2_pow_minus_64; leaky_relu and prelu
-// detail::product_below_normal.
+// squareplus' far tail use detail::times_2_pow_minus_64.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -88,42 +87,5 @@ TEMPLATE_TEST_CASE("times_2_pow_minus_64 rounds like the multiplication", "[subn
     }
   }
   CHECK(subnormal > v.size() / 8);  // the test reaches the subnormal range
-  CHECK(mismatches == 0);
-}
-
-TEMPLATE_TEST_CASE("product_below_normal rounds like the multiplication", "[subnormal]", float,
-                   double) {
-  using T = TestType;
-  using B = xsimd::batch<T>;
-  using L = std::numeric_limits<T>;
-  // x from the lowest binades (subnormal and normal, both signs, zeros), a of either sign and
-  // magnitudes from 2^-30 to 2^30; the pairs whose product is not below the smallest normal
-  // number are left out (the function is not for them).
-  const std::vector<T> x = inputs<T>(200000, 40);
-  std::mt19937_64 gen(11);
-  std::uniform_real_distribution<double> log_a(-30, 30);
-  std::size_t mismatches = 0, subnormal = 0, tested = 0;
-  std::vector<T> a(B::size), xs(B::size);
-  for (std::size_t i = 0; i + B::size <= x.size(); i += B::size) {
-    for (std::size_t j = 0; j < B::size; ++j) {
-      a[j] = T(std::exp2(log_a(gen))) * (gen() % 2 ? T(1) : T(-1));
-      const T product = a[j] * x[i + j];
-      // Pairs outside the domain get x = 0, whose product is a zero of the right sign.
-      xs[j] = std::isfinite(x[i + j]) && std::fabs(product) < L::min() ? x[i + j] : T(0);
-    }
-    const B r = rectify::detail::product_below_normal(B::load_unaligned(a.data()),
-                                                      B::load_unaligned(xs.data()));
-    for (std::size_t j = 0; j < B::size; ++j) {
-      const volatile T expected = a[j] * xs[j];  // the hardware's rounding
-      ++tested;
-      subnormal += std::fpclassify(expected) == FP_SUBNORMAL;
-      if (!same(r.get(j), T(expected))) {
-        if (++mismatches <= 5)
-          UNSCOPED_INFO("a = " << a[j] << ", x = " << xs[j] << ": " << r.get(j) << ", expected "
-                               << expected);
-      }
-    }
-  }
-  CHECK(subnormal > tested / 10);  // the test reaches the subnormal range
   CHECK(mismatches == 0);
 }

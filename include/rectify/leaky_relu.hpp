@@ -11,9 +11,7 @@
 // its backward also returns dL/dalpha for every channel.
 #pragma once
 
-#include <cmath>
 #include <cstddef>
-#include <limits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,7 +20,6 @@
 
 #include "detail/activation.hpp"
 #include "detail/params.hpp"
-#include "detail/subnormal.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -48,24 +45,10 @@ class leaky_relu : public detail::activation<leaky_relu<T>, T> {
       : alpha_(detail::require_finite(name, "alpha", alpha)) {}
 
  private:
-  // alpha*x, with 0*(-inf) taken as 0 rather than NaN. Where alpha*x is subnormal, the product
-  // is formed without subnormal arithmetic (detail::product_below_normal: the same bits, without
-  // the x86 assists that made such inputs 4x slower, measured in bench/).
+  // alpha*x, with 0*(-inf) taken as 0 rather than NaN.
   template <class B>
   B scaled(const B& x) const {
-    using U = typename B::value_type;
-    if (alpha_ == T(0))
-      return xsimd::select(x <= B(0), B(0), x);
-    const B alpha(alpha_);
-    // Below this bound |alpha x| is surely below the smallest normal number (the bound is taken
-    // a little low; the lanes just above it are rounded right by the plain product too).
-    const U bound = std::numeric_limits<U>::min() / std::abs(alpha_) * U(0.999);
-    const auto tiny = xsimd::abs(x) < B(bound);
-    if (!xsimd::any(tiny))
-      return alpha * x;
-    const B small = detail::product_below_normal(alpha, x);
-    return xsimd::all(tiny) ? small
-                            : xsimd::select(tiny, small, alpha * xsimd::select(tiny, B(1), x));
+    return alpha_ == T(0) ? xsimd::select(x <= B(0), B(0), x) : B(alpha_) * x;
   }
   T alpha_;
 };
