@@ -51,7 +51,8 @@ class delu : public detail::activation<delu<T>, T> {
     const B expm1_y = xsimd::select(em < B(huge<U>), detail::fma(em + B(1), y.lo, em), em);
     const B quotient = detail::where_needed(
         y.hi > B(overflowing<U>) && x <= B(U(xc_)),
-        [&] { return detail::exp_dd(y.hi - B(U(log_b_)), y.lo); }, over_b(expm1_y));
+        [&] { return detail::exp_dd(y.hi - B(U(log_b_)), y.lo); },
+        detail::divide_by_constant(expm1_y, B(0), U(b_)));
     // With a tiny a even -DBL_MAX is not far left: the limit -1/b at -inf is set explicitly.
     const B at_minus_inf = B(U(-1) / U(b_));
     return xsimd::select(
@@ -124,21 +125,6 @@ class delu : public detail::activation<delu<T>, T> {
     if (a_ == T(1))
       return {clamped, B(0)};
     return detail::two_prod(B(U(a_)), clamped);
-  }
-
-  // v/b rounded as a division would be, without one (a division costs more, and this is the
-  // only one of f): q0 = v (1/b), its remainder v - q0 b is exact (fma), and one correction step
-  // q0 + r (1/b) gives the quotient to within about half an ULP. A b so small that 1/b or the
-  // quotient would overflow takes the division.
-  template <class B>
-  B over_b(const B& v) const {
-    using U = typename B::value_type;
-    if (!(b_ >= T(std::is_same_v<U, double> ? 0x1p-900 : 0x1p-100)))
-      return v / B(U(b_));
-    const B reciprocal(U(U(1) / U(b_)));
-    const B q0 = v * reciprocal;
-    return xsimd::select(xsimd::isinf(q0), q0,
-                         detail::fma(detail::fnma(q0, B(U(b_)), v), reciprocal, q0));
   }
 
   // Above this a*x, e^(a*x) is near overflow in U; and a value of expm1 that is "huge".

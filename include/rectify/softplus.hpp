@@ -56,7 +56,7 @@ class softplus : public detail::activation<softplus<T>, T> {
           const auto sum = detail::two_sum(y.hi, tail);
           const B sp_hi = xsimd::select(non_negative, sum.hi, tail);
           const B sp_lo = xsimd::select(non_negative, sum.lo + y.lo, B(0));
-          const B f = k_ == T(1) ? sp_hi + sp_lo : divide_by_k(sp_hi, sp_lo);
+          const B f = k_ == T(1) ? sp_hi + sp_lo : detail::divide_by_constant(sp_hi, sp_lo, U(k_));
           return xsimd::select(y.hi > B(negligible), x, f);
         });
     // With a tiny k even +-DBL_MAX are not in the tails: the limits at +-inf are set explicitly.
@@ -84,18 +84,6 @@ class softplus : public detail::activation<softplus<T>, T> {
       return {clamped, B(0)};
     return detail::two_prod(B(U(k_)), clamped);
   }
-  // (hi + lo)/k rounded about once: a quotient by the precomputed 1/k with one correction step
-  // (its remainder is exact), or divide() where 1/k or the quotient could overflow (k < 2^-100).
-  template <class B>
-  B divide_by_k(const B& hi, const B& lo) const {
-    using U = typename B::value_type;
-    if (!(k_ >= T(0x1p-100)))
-      return detail::divide(hi, lo, B(U(k_)), B(0));
-    const B reciprocal(U(U(1) / U(k_)));
-    const B q0 = hi * reciprocal;
-    return detail::fma(detail::quotient_remainder(hi, lo, q0, B(U(k_)), B(0)), reciprocal, q0);
-  }
-
   T k_;
 };
 

@@ -98,4 +98,20 @@ RECTIFY_INLINE B divide_normal(const B& n, const B& n_lo, const B& d, const B& d
   return detail::fma(quotient_remainder(n, n_lo, q0, d, d_lo), reciprocal, q0);
 }
 
+// (n + n_lo)/c for a constant c > 0 (a parameter such as softplus' k or delu's b), rounded
+// about once without a division: q0 = n (1/c), its remainder exact (quotient_remainder), one
+// correction step. Where 1/c would overflow (c below 2^-100 in float, 2^-900 in double), or
+// where the quotient does, the division.
+template <class B>
+inline B divide_by_constant(const B& n, const B& n_lo, typename B::value_type c) {
+  using U = typename B::value_type;
+  if (!(c >= U(std::is_same_v<U, double> ? 0x1p-900 : 0x1p-100)))
+    return divide(n, n_lo, B(c), B(0));
+  const B reciprocal(U(1) / c);
+  const B q0 = n * reciprocal;
+  const B q = detail::fma(quotient_remainder(n, n_lo, q0, B(c), B(0)), reciprocal, q0);
+  const auto overflow = xsimd::isinf(q0);
+  return xsimd::any(overflow) ? xsimd::select(overflow, n / B(c), q) : q;
+}
+
 }  // namespace rectify::detail
