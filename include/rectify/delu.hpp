@@ -24,6 +24,7 @@
 #include "detail/double_double.hpp"
 #include "detail/exp.hpp"
 #include "detail/fma.hpp"
+#include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
 #include "kernels.hpp"
@@ -41,7 +42,7 @@ class delu : public detail::activation<delu<T>, T> {
   T xc() const { return xc_; }
 
   template <class B>
-  B forward_math(const B& x) const {
+  RECTIFY_INLINE B forward_math(const B& x) const {
     using U = typename B::value_type;
     const auto y = scaled(x);
     // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1. Where
@@ -60,7 +61,7 @@ class delu : public detail::activation<delu<T>, T> {
         xsimd::select(x == B(-std::numeric_limits<U>::infinity()), at_minus_inf, quotient));
   }
   template <class B>
-  B derivative_math(const B& x) const {
+  RECTIFY_INLINE B derivative_math(const B& x) const {
     using U = typename B::value_type;
     const auto y = scaled(x);
     // Where e^(a*x) overflows, or a/b itself does (a tiny b), the slope is e^(a*x + ln(a/b)).
@@ -68,7 +69,7 @@ class delu : public detail::activation<delu<T>, T> {
     const B slope = detail::where_needed(
         (y.hi > B(overflowing<U>) && x <= B(U(xc_))) || B(U(ratio_overflows)) != B(0),
         [&] { return detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo); },
-        detail::exp_times(y.hi, y.lo, B(ratio_overflows ? U(1) : U(a_) / U(b_))));
+        detail::exp_times_fast(y.hi, y.lo, B(ratio_overflows ? U(1) : U(a_) / U(b_))));
     return xsimd::select(x > B(U(xc_)), B(1),
                          xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), slope));
   }
@@ -114,7 +115,7 @@ class delu : public detail::activation<delu<T>, T> {
   // below a*x = -1000 - |ln(a/b)| (float: -150 - ...), and above a*x = 1500 (float: 200) e^(a*x)/b
   // overflows whatever the b of the type.
   template <class B>
-  detail::double_double<B> scaled(const B& x) const {
+  RECTIFY_INLINE detail::double_double<B> scaled(const B& x) const {
     using U = typename B::value_type;
     constexpr bool is_double = std::is_same_v<U, double>;
     // For a tiny a the bounds overflow: std::min/max keep them finite, so -inf is clamped too.

@@ -42,7 +42,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   gelu_approximation approximation() const { return approximation_; }
 
   template <class B>
-  B forward_math(const B& x) const {
+  RECTIFY_INLINE B forward_math(const B& x) const {
     if (approximation_ == gelu_approximation::none) {
       if constexpr (std::is_same_v<typename B::value_type, float>)
         return forward_exact_float(x);
@@ -61,11 +61,13 @@ class gelu : public detail::activation<gelu<T>, T> {
     return detail::where_needed(
         two_u.hi < B(-detail::exp_limits<U>::reach),
         [&] { return detail::exp_times(two_u.hi, two_u.lo, c); },
-        [&] { return xsimd::select(x > B(30), x, detail::times_sigmoid(c, two_u.hi, two_u.lo)); });
+        [&]() RECTIFY_INLINE_LAMBDA {
+          return xsimd::select(x > B(30), x, detail::times_sigmoid(c, two_u.hi, two_u.lo));
+        });
   }
 
   template <class B>
-  B derivative_math(const B& x) const {
+  RECTIFY_INLINE B derivative_math(const B& x) const {
     if (approximation_ == gelu_approximation::none) {
       if constexpr (std::is_same_v<typename B::value_type, float>)
         return derivative_exact_float(x);
@@ -80,7 +82,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   // sigmoid_slope are carried as hi + lo: rounded plainly in float, the products of the second
   // term lost up to 6 ULP of the larger term; carried, float stays within 1.9 ULP.
   template <class B>
-  static B tanh_derivative(const B& x) {
+  RECTIFY_INLINE static B tanh_derivative(const B& x) {
     using U = typename B::value_type;
     const B c = detail::clamp_keep_nan(x, U(-30), U(30));
     const auto two_u = tanh_argument(c);
@@ -103,7 +105,9 @@ class gelu : public detail::activation<gelu<T>, T> {
           const auto one_m = detail::two_sum(B(1), m.hi);
           return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m_lo));
         },
-        [&] { return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m_lo); });
+        [&]() RECTIFY_INLINE_LAMBDA {
+          return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m_lo);
+        });
   }
 
   // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x).
@@ -252,7 +256,7 @@ class gelu : public detail::activation<gelu<T>, T> {
     const B h = detail::normal_tail_scaled(p.z, true);
     return detail::where_needed(
         p.far_left, [&] { return far_left_times_gauss(p, h, B(0.0f)); },
-        [&] {
+        [&]() RECTIFY_INLINE_LAMBDA {
           const auto e = gauss(p);
           return xsimd::select(x < B(0.0f), detail::fma(e.hi, h, e.lo * h),
                                detail::fnma(e.hi, h, B(1.0f)) - e.lo * h);
@@ -267,7 +271,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   // 2u = 2*sqrt(2/pi)*x*(1 + kappa*x^2) as hi + lo; each step keeps its rounding error
   // (two_prod/two_sum) and adds the products of the low parts.
   template <class B>
-  static detail::double_double<B> tanh_argument(const B& x) {
+  RECTIFY_INLINE static detail::double_double<B> tanh_argument(const B& x) {
     using k = constants<typename B::value_type>;
     const auto square = detail::two_prod(x, x);
     const auto kx2 = detail::two_prod(B(k::kappa_hi), square.hi);

@@ -19,6 +19,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "detail/inline.hpp"
 #include "detail/span_loop.hpp"
 
 namespace rectify {
@@ -27,7 +28,7 @@ namespace detail {
 
 // The functor's forward (or derivative) as an array of its outputs, whatever their number.
 template <class F, class B>
-std::array<B, F::outputs> forward_outputs(const F& f, const B& x) {
+RECTIFY_INLINE std::array<B, F::outputs> forward_outputs(const F& f, const B& x) {
   if constexpr (F::outputs == 1) {
     return {f(x)};
   } else {
@@ -35,7 +36,7 @@ std::array<B, F::outputs> forward_outputs(const F& f, const B& x) {
   }
 }
 template <class F, class B>
-std::array<B, F::outputs> derivative_outputs(const F& f, const B& x) {
+RECTIFY_INLINE std::array<B, F::outputs> derivative_outputs(const F& f, const B& x) {
   if constexpr (F::outputs == 1) {
     return {f.derivative(x)};
   } else {
@@ -71,7 +72,8 @@ void map_outputs(std::string_view kernel, std::string_view out_name, const F& f,
   // f is captured by copy; for_each_batch keeps its own copy of the lambda, which no store of
   // the loop can touch, so f's parameters stay in registers (detail/span_loop.hpp).
   for_each_batch<Arch, T, 1, m>(n, {x.data()}, blocks<m>(out, n),
-                                [f, &g](const xsimd::batch<T, Arch>& v) { return g(f, v); });
+                                [f, &g](const xsimd::batch<T, Arch>& v)
+                                    RECTIFY_INLINE_LAMBDA { return g(f, v); });
 }
 
 }  // namespace detail
@@ -79,17 +81,17 @@ void map_outputs(std::string_view kernel, std::string_view out_name, const F& f,
 template <class Arch = xsimd::default_arch, class F>
 void forward(const F& f, std::span<const typename F::value_type> x,
              std::span<typename F::value_type> y) {
-  detail::map_outputs<Arch>("forward", "y", f, x, y, [](const F& g, const auto& v) {
-    return detail::forward_outputs(g, v);
-  });
+  detail::map_outputs<Arch>("forward", "y", f, x, y,
+                            [](const F& g, const auto& v)
+                                RECTIFY_INLINE_LAMBDA { return detail::forward_outputs(g, v); });
 }
 
 template <class Arch = xsimd::default_arch, class F>
 void derivative(const F& f, std::span<const typename F::value_type> x,
                 std::span<typename F::value_type> d) {
-  detail::map_outputs<Arch>("derivative", "d", f, x, d, [](const F& g, const auto& v) {
-    return detail::derivative_outputs(g, v);
-  });
+  detail::map_outputs<Arch>("derivative", "d", f, x, d,
+                            [](const F& g, const auto& v)
+                                RECTIFY_INLINE_LAMBDA { return detail::derivative_outputs(g, v); });
 }
 
 template <class Arch = xsimd::default_arch, class F>
@@ -110,7 +112,8 @@ void backward(const F& f, std::span<const typename F::value_type> x,
   for (std::size_t k = 0; k < m; ++k)
     in[k + 1] = dy.data() + k * n;
   detail::for_each_batch<Arch, T, m + 1, 1>(
-      n, in, {dx.data()}, [f](const B& v, const auto&... upstream) {  // f copied: see map_outputs
+      n, in, {dx.data()},
+      [f](const B& v, const auto&... upstream) RECTIFY_INLINE_LAMBDA {  // f copied: see map_outputs
         const std::array<B, m> dy_k{upstream...};
         const std::array<B, m> d = detail::derivative_outputs(f, v);
         B sum = dy_k[0] * d[0];

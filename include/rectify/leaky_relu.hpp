@@ -19,6 +19,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/inline.hpp"
 #include "detail/params.hpp"
 #include "kernels.hpp"
 
@@ -32,11 +33,11 @@ class leaky_relu : public detail::activation<leaky_relu<T>, T> {
   T alpha() const { return alpha_; }
 
   template <class B>
-  B forward_math(const B& x) const {
+  RECTIFY_INLINE B forward_math(const B& x) const {
     return xsimd::select(x > B(0), x, scaled(x));
   }
   template <class B>
-  B derivative_math(const B& x) const {
+  RECTIFY_INLINE B derivative_math(const B& x) const {
     return xsimd::select(x > B(0), B(1), xsimd::select(x <= B(0), B(alpha_), x));
   }
 
@@ -47,7 +48,7 @@ class leaky_relu : public detail::activation<leaky_relu<T>, T> {
  private:
   // alpha*x, with 0*(-inf) taken as 0 rather than NaN.
   template <class B>
-  B scaled(const B& x) const {
+  RECTIFY_INLINE B scaled(const B& x) const {
     return alpha_ == T(0) ? xsimd::select(x <= B(0), B(0), x) : B(alpha_) * x;
   }
   T alpha_;
@@ -60,7 +61,7 @@ class prelu : public leaky_relu<T> {
 
   // df/dalpha at x: x where x <= 0, else 0 (NaN for NaN).
   template <class B>
-  B alpha_derivative_math(const B& x) const {
+  RECTIFY_INLINE B alpha_derivative_math(const B& x) const {
     return xsimd::select(x > B(0), B(0), x);
   }
   template <class A>

@@ -33,21 +33,21 @@ class mish : public detail::activation<mish<T>, T> {
   // (forward) and 1.6 ULP (derivative). With t rounded first, float lost up to 3.5 ULP and was
   // evaluated in double, with 2.5x the instructions.
   template <class B>
-  B forward_math(const B& x) const {
+  RECTIFY_INLINE B forward_math(const B& x) const {
     using limits = detail::exp_limits<typename B::value_type>;
     // Beyond saturation e^x is 0 in double and f = -0: the clamp keeps -inf*0 from being NaN.
     const B c = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     return detail::where_needed(
         c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), c); },
-        [&] { return xsimd::select(x > c, x, forward_body(c)); });
+        [&]() RECTIFY_INLINE_LAMBDA { return xsimd::select(x > c, x, forward_body(c)); });
   }
   template <class B>
-  B derivative_math(const B& x) const {
+  RECTIFY_INLINE B derivative_math(const B& x) const {
     using limits = detail::exp_limits<typename B::value_type>;
     const B c = detail::clamp_keep_nan(x, -limits::saturated, limits::saturated);
     return detail::where_needed(
         c < B(-limits::negligible), [&] { return detail::exp_times(c, B(0), B(1) + c); },
-        [&] { return derivative_body(c); });
+        [&]() RECTIFY_INLINE_LAMBDA { return derivative_body(c); });
   }
 
  private:

@@ -13,6 +13,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "detail/activation.hpp"
+#include "detail/inline.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -21,11 +22,11 @@ template <class T>
 class relu : public detail::activation<relu<T>, T> {
  public:
   template <class B>
-  B forward_math(const B& x) const {
+  RECTIFY_INLINE B forward_math(const B& x) const {
     return xsimd::select(x <= B(0), B(0), x);
   }
   template <class B>
-  B derivative_math(const B& x) const {
+  RECTIFY_INLINE B derivative_math(const B& x) const {
     return xsimd::select(x > B(0), B(1), xsimd::select(x <= B(0), B(0), x));
   }
 };
@@ -39,13 +40,13 @@ class crelu {
   static constexpr std::size_t outputs = 2;
 
   template <class A>
-  std::array<xsimd::batch<T, A>, 2> operator()(const xsimd::batch<T, A>& x) const {
+  RECTIFY_INLINE std::array<xsimd::batch<T, A>, 2> operator()(const xsimd::batch<T, A>& x) const {
     return {positive_.forward_math(x), positive_.forward_math(-x)};
   }
   std::array<T, 2> operator()(T x) const { return first_lanes((*this)(xsimd::batch<T>(x))); }
 
   template <class A>
-  std::array<xsimd::batch<T, A>, 2> derivative(const xsimd::batch<T, A>& x) const {
+  RECTIFY_INLINE std::array<xsimd::batch<T, A>, 2> derivative(const xsimd::batch<T, A>& x) const {
     return {positive_.derivative_math(x), -positive_.derivative_math(-x)};
   }
   std::array<T, 2> derivative(T x) const { return first_lanes(derivative(xsimd::batch<T>(x))); }

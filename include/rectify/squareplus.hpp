@@ -26,6 +26,7 @@
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
 #include "detail/fma.hpp"
+#include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
 #include "detail/subnormal.hpp"
@@ -45,7 +46,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   T b() const { return b_; }
 
   template <class B>
-  B forward_math(const B& x) const {
+  RECTIFY_INLINE B forward_math(const B& x) const {
     // b = 0 is relu (NaN stays NaN).
     if (b_ == T(0))
       return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
@@ -68,7 +69,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     return scale_ == T(1) ? f : f * B(U(scale_));
   }
   template <class B>
-  B derivative_math(const B& x) const {
+  RECTIFY_INLINE B derivative_math(const B& x) const {
     // b = 0 is relu, with f'(0) = 0 by relu's convention.
     if (b_ == T(0))
       return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
@@ -99,7 +100,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     detail::double_double<B> d;  // s + |x|
   };
   template <class B>
-  root_sums<B> near_sums(const B& x) const {
+  RECTIFY_INLINE root_sums<B> near_sums(const B& x) const {
     using U = typename B::value_type;
     const B b = B(U(scaled_b_));
     // v = x^2 + b exactly as hi + lo, s = sqrt(v) as hi + lo (one Newton step).
@@ -115,7 +116,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   // |x| > 2^500 (float: 2^60), where x^2 would overflow: at half scale, h = s/2 and
   // e = (s + |x|)/2, with s = |x| sqrt(1 + (b/x)/x).
   template <class B>
-  static typename B::batch_bool_type is_far(const B& ax) {
+  RECTIFY_INLINE static typename B::batch_bool_type is_far(const B& ax) {
     using U = typename B::value_type;
     return ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60));
   }

@@ -129,7 +129,7 @@ double solve_delu_xc(double a, double b, bool to_float) {
     mpfr_sub_ui(g, e, 1, MPFR_RNDN);  // g = (e - 1)/b - t
     mpfr_div_d(g, g, b, MPFR_RNDN);
     mpfr_sub(g, g, t, MPFR_RNDN);
-    mpfr_mul_d(dg, e, a / b, MPFR_RNDN);  // g' = (a/b) e - 1 (a/b is exact for the cases here)
+    mpfr_mul_d(dg, e, a / b, MPFR_RNDN);  // g' = (a/b) e - 1 (a rounded a/b moves the steps only)
     mpfr_sub_ui(dg, dg, 1, MPFR_RNDN);
     mpfr_div(g, g, dg, MPFR_RNDN);
     mpfr_sub(t, t, g, MPFR_RNDN);
@@ -163,9 +163,11 @@ std::vector<function_case> make_cases() {
         rectify::prelu<float>{float(alpha)}, rectify::prelu<double>{alpha});
   }
   add(fn::crelu, "crelu", "", {}, {}, rectify::crelu<float>{}, rectify::crelu<double>{});
-  for (double alpha : {1.0, 0.5}) {
-    add(fn::elu, "elu", param("alpha", alpha), {alpha}, {alpha}, rectify::elu<float>{float(alpha)},
-        rectify::elu<double>{alpha});
+  // alpha = 0.3 and a/b = 1/3 below: multipliers that are not powers of two, so that the
+  // rounding of alpha*e^x (a second one after e^x's own) is measured too.
+  for (double alpha : {1.0, 0.5, 0.3}) {
+    add(fn::elu, "elu", param("alpha", alpha), {double(float(alpha))}, {alpha},
+        rectify::elu<float>{float(alpha)}, rectify::elu<double>{alpha});
   }
   add(fn::gelu, "gelu", "exact", {}, {}, rectify::gelu<float>{}, rectify::gelu<double>{});
   add(fn::gelu_tanh, "gelu_tanh", "tanh", {}, {},
@@ -181,10 +183,10 @@ std::vector<function_case> make_cases() {
     add(fn::squareplus, "squareplus", param("b", b), {b}, {b}, rectify::squareplus<float>{float(b)},
         rectify::squareplus<double>{b});
   }
-  for (auto [a, b] : {std::pair{1.0, 2.0}, std::pair{1.5, 3.0}}) {
+  for (auto [a, b] : {std::pair{1.0, 2.0}, std::pair{1.5, 3.0}, std::pair{1.0, 3.0}}) {
     const params pf{a, b, solve_delu_xc(a, b, true)};
     const params pd{a, b, solve_delu_xc(a, b, false)};
-    std::string text = a == 1.0 ? "a=1 b=2" : "a=1.5 b=3";
+    const std::string text = param("a", a) + " " + param("b", b);
     add(fn::delu, "delu", text, pf, pd, rectify::delu<float>{float(a), float(b)},
         rectify::delu<double>{a, b});
   }

@@ -19,6 +19,7 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "inline.hpp"
 #include "widen.hpp"
 
 namespace rectify::detail {
@@ -39,22 +40,23 @@ class activation {
   static constexpr std::size_t outputs = 1;
 
   template <class A>
-  xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& x) const {
-    return apply(x, [this](const auto& v) { return self().forward_math(v); });
+  RECTIFY_INLINE xsimd::batch<T, A> operator()(const xsimd::batch<T, A>& x) const {
+    return apply(x, [this](const auto& v) RECTIFY_INLINE_LAMBDA { return self().forward_math(v); });
   }
   T operator()(T x) const { return (*this)(xsimd::batch<T>(x)).get(0); }
 
   template <class A>
-  xsimd::batch<T, A> derivative(const xsimd::batch<T, A>& x) const {
-    return apply(x, [this](const auto& v) { return self().derivative_math(v); });
+  RECTIFY_INLINE xsimd::batch<T, A> derivative(const xsimd::batch<T, A>& x) const {
+    return apply(x,
+                 [this](const auto& v) RECTIFY_INLINE_LAMBDA { return self().derivative_math(v); });
   }
   T derivative(T x) const { return derivative(xsimd::batch<T>(x)).get(0); }
 
  private:
-  const Derived& self() const { return static_cast<const Derived&>(*this); }
+  RECTIFY_INLINE const Derived& self() const { return static_cast<const Derived&>(*this); }
 
   template <class A, class Math>
-  xsimd::batch<T, A> apply(const xsimd::batch<T, A>& x, Math math) const {
+  RECTIFY_INLINE xsimd::batch<T, A> apply(const xsimd::batch<T, A>& x, Math math) const {
     if constexpr (has_forward_math_for<Derived, xsimd::batch<T, A>>) {
       return math(x);
     } else {

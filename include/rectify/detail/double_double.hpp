@@ -21,8 +21,8 @@ struct double_double {
 
 // a*b exactly as hi + lo (for finite products that neither overflow nor underflow).
 template <class T, class A>
-inline double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
-                                                  const xsimd::batch<T, A>& b) {
+RECTIFY_INLINE double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
+                                                          const xsimd::batch<T, A>& b) {
   using B = xsimd::batch<T, A>;
   B hi = a * b;
   if constexpr (has_fused_fma<A>) {
@@ -56,7 +56,7 @@ inline double_double<xsimd::batch<T, A>> two_prod(const xsimd::batch<T, A>& a,
 
 // a + b exactly as hi + lo (Knuth's two-sum, no ordering required).
 template <class B>
-inline double_double<B> two_sum(const B& a, const B& b) {
+RECTIFY_INLINE double_double<B> two_sum(const B& a, const B& b) {
   B s = a + b;
   B bb = s - a;
   B err = (a - (s - bb)) + (b - bb);
@@ -67,7 +67,8 @@ inline double_double<B> two_sum(const B& a, const B& b) {
 // first fnma is exact; without one, q*d is formed exactly by two_prod, and n - (q*d)_hi is exact
 // (Sterbenz: the two are within a factor 2).
 template <class B>
-inline B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d, const B& d_lo) {
+RECTIFY_INLINE B quotient_remainder(const B& n, const B& n_lo, const B& q, const B& d,
+                                    const B& d_lo) {
   if constexpr (has_fused_fma<typename B::arch_type>) {
     return detail::fnma(q, d, n) + detail::fnma(q, d_lo, n_lo);
   } else {
@@ -103,7 +104,7 @@ RECTIFY_INLINE B divide_normal(const B& n, const B& n_lo, const B& d, const B& d
 // correction step. Where 1/c would overflow (c below 2^-100 in float, 2^-900 in double), or
 // where the quotient does, the division.
 template <class B>
-inline B divide_by_constant(const B& n, const B& n_lo, typename B::value_type c) {
+RECTIFY_INLINE B divide_by_constant(const B& n, const B& n_lo, typename B::value_type c) {
   using U = typename B::value_type;
   if (!(c >= U(std::is_same_v<U, double> ? 0x1p-900 : 0x1p-100)))
     return divide(n, n_lo, B(c), B(0));

@@ -197,7 +197,7 @@ RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_normal(
 }
 
 template <class A>
-inline xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
+RECTIFY_INLINE xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
   using B = xsimd::batch<double, A>;
   // Where every lane has |x| < 2^-54 (subnormal inputs, say) the result is x (see the end): the
   // reduction below would only produce subnormal intermediates, each an assist on x86.

@@ -4,6 +4,7 @@
  *   exp(x)         e^x        max 0.518 ULP, every float (AVX-512 build; sse2 0.519)
  *   exp_dd(hi, lo) e^(hi+lo)  max 0.518 ULP, every float hi with random |lo| <= 2^-24 |hi|
  *   expm1(x)       e^x - 1    max 0.568 ULP, every float (sse2 0.575)
+ *   exp_short(x, lo) e^(x+lo), cheaper, x in [-87, 88]: max 0.891 ULP, every float (x clamped)
  *   log1p(x)       ln(1 + x)  max 0.573 ULP, every float x >= -1 (sse2 0.581; xsimd's: 0.756)
  * Measured exhaustively by tools/accuracy/check_float_kernels.cpp against double libm.
  *
@@ -248,6 +249,32 @@ RECTIFY_INLINE double_double<xsimd::batch<float, A>> exp_normal(
   return {e * scale, e_lo * scale};
 }
 
+// e^(x + x_lo) rounded to one float, for x in [-87, 88] (a normal result; |x_lo| <= 2^-17),
+// NaN passing: the short exp for the derivatives, whose float bar (3 ULP) leaves room for its
+// error (max 0.891 ULP, tools/accuracy/check_float_kernels.cpp) and one more rounding. Same
+// reduction as exp_normal but with r rounded once, e^r = 1 + r p(r) by Horner (p of degree 5,
+// tools/sollya/exp_float.sollya, 2^-28 from e^r), then 2^k: 12 instructions against 22.
+template <class A>
+RECTIFY_INLINE xsimd::batch<float, A> exp_short(const xsimd::batch<float, A>& x,
+                                                const xsimd::batch<float, A>& x_lo) {
+  using B = xsimd::batch<float, A>;
+  using U = xsimd::batch<std::uint32_t, A>;
+  const B ks = detail::fma(x, B(0x1.715476p0f), B(exp_float_impl::shifter));
+  const B k = ks - B(exp_float_impl::shifter);
+  B r;
+  if constexpr (has_fused_fma<A>)
+    r = detail::fnma(k, B(0x1.62e43p-1f), x) - detail::fms(k, B(-0x1.05c61p-29f), x_lo);
+  else
+    r = (x - k * B(0x1.62e4p-1f)) - (k * B(0x1.7f7d1cp-20f) - x_lo);
+  B p = detail::fma(B(0x1.686a4ep-10f), r, B(0x1.123cf8p-7f));
+  p = detail::fma(p, r, B(0x1.555b82p-5f));
+  p = detail::fma(p, r, B(0x1.55548cp-3f));
+  p = detail::fma(p, r, B(0x1.fffff8p-2f));
+  p = detail::fma(p, r, B(1.0f));
+  const B e = detail::fma(p, r, B(1.0f));
+  return e * exp_float_impl::as_float(exp_float_impl::shl23(ks) + U(127u << 23));
+}
+
 template <class A>
 inline xsimd::batch<float, A> exp_dd(const xsimd::batch<float, A>& hi,
                                      const xsimd::batch<float, A>& lo) {
@@ -261,7 +288,7 @@ inline xsimd::batch<float, A> exp_dd(const xsimd::batch<float, A>& hi,
 }
 
 template <class A>
-inline xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
+RECTIFY_INLINE xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
   using B = xsimd::batch<float, A>;
   using U = xsimd::batch<std::uint32_t, A>;
   // Where every lane has |x| < 2^-25 (subnormal inputs, say) the result is x (see the end): the
@@ -293,7 +320,7 @@ inline xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
 }
 
 template <class A>
-inline xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
+RECTIFY_INLINE xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
   using B = xsimd::batch<float, A>;
   using I = xsimd::batch<std::int32_t, A>;
   // 1 + x = u_hi + u_lo exactly (2Sum: either operand may be the larger).

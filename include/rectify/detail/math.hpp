@@ -40,7 +40,7 @@ struct exp_limits {
 // return the second operand when either is NaN). The smooth functions clamp their argument to
 // where their value has saturated in T, so ±∞ never meets 0 in an ∞·0 product.
 template <class B>
-inline B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value_type hi) {
+RECTIFY_INLINE B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value_type hi) {
   return xsimd::select(x < B(lo), B(lo), xsimd::select(x > B(hi), B(hi), x));
 }
 
@@ -48,7 +48,7 @@ inline B clamp_keep_nan(const B& x, typename B::value_type lo, typename B::value
 // tail formulas below are rarely needed by typical inputs; skipping work whose result every
 // lane discards leaves each lane's bits as they were.
 template <class Mask, class F, class B>
-requires(!std::is_invocable_v<B>) inline B
+requires(!std::is_invocable_v<B>) RECTIFY_INLINE B
     where_needed(const Mask& needed, F compute, const B& otherwise) {
   return xsimd::any(needed) ? xsimd::select(needed, compute(), otherwise) : otherwise;
 }
@@ -57,8 +57,8 @@ requires(!std::is_invocable_v<B>) inline B
 // subnormal), the body is skipped, with its work and its subnormal intermediates (each one an
 // assist on x86: they made such inputs 2x slower).
 template <class Mask, class F, class G>
-requires std::is_invocable_v<G>
-inline auto where_needed(const Mask& needed, F compute, G body) {
+requires std::is_invocable_v<G> RECTIFY_INLINE auto where_needed(const Mask& needed, F compute,
+                                                                 G body) {
   if (xsimd::all(needed))
     return compute();
   return where_needed(needed, compute, body());
@@ -115,8 +115,9 @@ RECTIFY_INLINE logistic_parts<xsimd::batch<T, A>> logistic(const xsimd::batch<T,
 // e^-|y|: n = m (y >= 0) or m t (y < 0), formed exactly (two_prod) and divided once. silu is
 // x sigma(x), the tanh form of gelu x sigma(2u).
 template <class T, class A>
-inline xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m, const xsimd::batch<T, A>& hi,
-                                        const xsimd::batch<T, A>& lo) {
+RECTIFY_INLINE xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m,
+                                                const xsimd::batch<T, A>& hi,
+                                                const xsimd::batch<T, A>& lo) {
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const auto non_negative = hi >= B(0);
@@ -132,9 +133,10 @@ inline xsimd::batch<T, A> times_sigmoid(const xsimd::batch<T, A>& m, const xsimd
 // with n and (1 + t)^2 formed as hi + lo sums and divided once. Where 1 + m + t cancels (the
 // derivatives' zero crossing) the error stays small against the terms that cancel.
 template <class T, class A>
-inline xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo,
-                                        const xsimd::batch<T, A>& m,
-                                        const xsimd::batch<T, A>& m_lo) {
+RECTIFY_INLINE xsimd::batch<T, A> sigmoid_slope(const xsimd::batch<T, A>& hi,
+                                                const xsimd::batch<T, A>& lo,
+                                                const xsimd::batch<T, A>& m,
+                                                const xsimd::batch<T, A>& m_lo) {
   using B = xsimd::batch<T, A>;
   const auto p = logistic(hi, lo);
   const auto one_m = two_sum(B(1), m);
@@ -214,21 +216,63 @@ RECTIFY_INLINE xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi,
         return where_needed(
             hi < B(floor) || hi > B(reach), [&] { return exp_times_accurate(hi, lo, m); }, product);
       },
-      [&] { return times_m(exp_normal(hi, lo)); });
+      [&]() RECTIFY_INLINE_LAMBDA { return times_m(exp_normal(hi, lo)); });
 }
 
-// sigma(y) for y = hi + lo (hi finite or NaN): 1/(1 + t) for y >= 0, t/(1 + t) for y < 0,
-// each divided once; e^y rounded once below -reach, where it may be subnormal.
+// e^(hi + lo) for |hi| <= reach (a normal result) as e + e_lo, for the quotients and products
+// that round once more: in float, exp_short's one rounded float (e_lo = 0; at most 0.891 ULP, a
+// relative error up to about 1.5 * 2^-24), which the float bars (forward 2, derivative 3 ULP)
+// absorb with one more rounding, measured over every float; in double, exp_normal's hi + lo (about
+// 2^-60): the same relative error there, followed by one more rounding, could reach 2 ULP, the
+// whole of the double bar.
 template <class T, class A>
-inline xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi, const xsimd::batch<T, A>& lo) {
+RECTIFY_INLINE double_double<xsimd::batch<T, A>> exp_in_reach(const xsimd::batch<T, A>& hi,
+                                                              const xsimd::batch<T, A>& lo) {
+  if constexpr (std::is_same_v<T, float>)
+    return {exp_short(hi, lo), xsimd::batch<T, A>(0)};
+  else
+    return exp_normal(hi, lo);
+}
+
+// m e^y for y = hi + lo, for the derivatives (elu', delu'). float: e^y from exp_short times m,
+// rounded twice (at most 0.891 + 0.5 ULP of e^y's binade: within the 3-ULP bar); lanes beyond
+// [-reach, reach] (subnormal results, overflow, +-inf) go to exp_times, and only when present.
+// double: exp_times (see exp_in_reach).
+template <class T, class A>
+RECTIFY_INLINE xsimd::batch<T, A> exp_times_fast(const xsimd::batch<T, A>& hi,
+                                                 const xsimd::batch<T, A>& lo,
+                                                 const xsimd::batch<T, A>& m) {
   using B = xsimd::batch<T, A>;
+  constexpr T reach = exp_limits<T>::reach;
+  if constexpr (std::is_same_v<T, float>) {
+    return where_needed(
+        hi < B(-reach) || hi > B(reach), [&] { return exp_times(hi, lo, m); },
+        [&]() RECTIFY_INLINE_LAMBDA { return m * exp_short(hi, lo); });
+  } else {
+    return exp_times(hi, lo, m);
+  }
+}
+
+// sigma(y) for y = hi + lo (hi finite or NaN), softplus' derivative: 1/(1 + t) for y >= 0,
+// t/(1 + t) for y < 0, t = e^-|y| from exp_in_reach (|y| capped at reach, where 1/(1 + t) is 1 to
+// within a quarter ULP), each divided once by 1 + t as hi + lo (dividing by the rounded 1 + t
+// alone would cost up to 1 ULP more); e^y rounded once below -reach, where it may be subnormal.
+template <class T, class A>
+RECTIFY_INLINE xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi,
+                                          const xsimd::batch<T, A>& lo) {
+  using B = xsimd::batch<T, A>;
+  constexpr T reach = exp_limits<T>::reach;
   return where_needed(
-      hi < B(-exp_limits<T>::reach), [&] { return exp_times(hi, lo, B(1)); },
-      [&] {
-        const auto p = logistic(hi, lo);
+      hi < B(-reach), [&] { return exp_times(hi, lo, B(1)); },
+      [&]() RECTIFY_INLINE_LAMBDA {
         const auto non_negative = hi >= B(0);
-        return divide_normal(xsimd::select(non_negative, B(1), p.t),
-                             xsimd::select(non_negative, B(0), p.t_lo), p.d, p.d_lo);
+        const B magnitude = xsimd::abs(hi);
+        const auto t = exp_in_reach(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
+                                    xsimd::select(non_negative, -lo, lo));
+        const B d = B(1) + t.hi;
+        return divide_normal(xsimd::select(non_negative, B(1), t.hi),
+                             xsimd::select(non_negative, B(0), t.lo), d,
+                             ((B(1) - d) + t.hi) + t.lo);
       });
 }
 

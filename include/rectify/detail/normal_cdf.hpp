@@ -46,8 +46,9 @@ inline constexpr double k_lo = -0x1.cbc0d30ebfd15p-56;
 
 // (hi + lo) <- h + v (hi + lo), as a double-double (two_prod + TwoSum).
 template <class A>
-inline void dd_horner_step(const xsimd::batch<double, A>& h, const xsimd::batch<double, A>& v,
-                           xsimd::batch<double, A>& hi, xsimd::batch<double, A>& lo) {
+RECTIFY_INLINE void dd_horner_step(const xsimd::batch<double, A>& h,
+                                   const xsimd::batch<double, A>& v, xsimd::batch<double, A>& hi,
+                                   xsimd::batch<double, A>& lo) {
   using B = xsimd::batch<double, A>;
   B p_hi, p_lo;
   exp_impl::two_prod(hi, v, p_hi, p_lo);
@@ -60,10 +61,10 @@ inline void dd_horner_step(const xsimd::batch<double, A>& h, const xsimd::batch<
 
 // (m_hi + m_lo) * e^(-(sq_hi + sq_lo)/2), m > 0, rounded once at the end.
 template <class A>
-inline xsimd::batch<double, A> scaled_gauss(const xsimd::batch<double, A>& sq_hi,
-                                            const xsimd::batch<double, A>& sq_lo,
-                                            const xsimd::batch<double, A>& m_hi,
-                                            const xsimd::batch<double, A>& m_lo) {
+RECTIFY_INLINE xsimd::batch<double, A> scaled_gauss(const xsimd::batch<double, A>& sq_hi,
+                                                    const xsimd::batch<double, A>& sq_lo,
+                                                    const xsimd::batch<double, A>& m_hi,
+                                                    const xsimd::batch<double, A>& m_lo) {
   using B = xsimd::batch<double, A>;
   const B hi = B(-0.5) * sq_hi;  // exact scalings by 1/2
   const B lo = B(-0.5) * sq_lo;
@@ -134,8 +135,8 @@ inline double_double<xsimd::batch<double, A>> mills(const xsimd::batch<double, A
 
 // Phi(x) for |x| < 1 as a double-double; w = x^2.
 template <class A>
-inline double_double<xsimd::batch<double, A>> central(const xsimd::batch<double, A>& x,
-                                                      const xsimd::batch<double, A>& w) {
+RECTIFY_INLINE double_double<xsimd::batch<double, A>> central(const xsimd::batch<double, A>& x,
+                                                              const xsimd::batch<double, A>& w) {
   using B = xsimd::batch<double, A>;
   // Phi(x) = 1/2 + x (k + w G(w)), w = x^2 (rounded w is fine inside G).
   B gp(-0x1.4ddc26aa67409p-43);
@@ -162,8 +163,8 @@ inline double_double<xsimd::batch<double, A>> central(const xsimd::batch<double,
 // |x| >= 1 (the value at x = z is 1 minus it), with zc = min(z, 40) and zc^2 = sq_hi + sq_lo
 // exactly; central(sq_hi, sq_lo) gives it for |x| < 1. Each piece runs only if some lane needs it.
 template <class A, class Tail, class Central>
-inline xsimd::batch<double, A> by_range(const xsimd::batch<double, A>& x, Tail tail,
-                                        Central central) {
+RECTIFY_INLINE xsimd::batch<double, A> by_range(const xsimd::batch<double, A>& x, Tail tail,
+                                                Central central) {
   using B = xsimd::batch<double, A>;
   const B z = xsimd::abs(x);
   // Beyond 40 the tail is 0 (and 1 - 0 = 1); the clamp keeps everything finite, NaN -> 40.
@@ -184,7 +185,7 @@ inline xsimd::batch<double, A> by_range(const xsimd::batch<double, A>& x, Tail t
 }  // namespace normal_impl
 
 template <class A>
-inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
+RECTIFY_INLINE xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
   using B = xsimd::batch<double, A>;
   return normal_impl::by_range(
       x,
@@ -205,7 +206,7 @@ inline xsimd::batch<double, A> normal_cdf(const xsimd::batch<double, A>& x) {
 // double-double Phi(x) plus x k e^(-x^2/2) with e^(-x^2/2) as hi + lo (exp_split), summed
 // before one rounding.
 template <class A>
-inline xsimd::batch<double, A> normal_cdf_slope(const xsimd::batch<double, A>& x) {
+RECTIFY_INLINE xsimd::batch<double, A> normal_cdf_slope(const xsimd::batch<double, A>& x) {
   using B = xsimd::batch<double, A>;
   return normal_impl::by_range(
       x,
