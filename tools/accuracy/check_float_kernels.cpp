@@ -307,9 +307,15 @@ int main(int argc, char** argv) {
              exhaustive([](const batch& v) { return d::exp_dd(v, batch(0.0f)); }, fexp), 0.55);
     } else if (w == "exp_short") {
       // Over every float; inputs outside its range [-87, 88] are compared after clamping.
-      report("exp_short", exhaustive([](const batch& v) {
-        const auto c = xsimd::select(v < batch(-87.0f), batch(-87.0f), xsimd::select(v > batch(88.0f), batch(88.0f), v));
-        return d::exp_short(c, batch(0.0f)); }, [&](float x) { return fexp(std::clamp(x, -87.0f, 88.0f)); }), 1.0);
+      report("exp_short",
+             exhaustive(
+                 [](const batch& v) {
+                   const auto c = xsimd::select(v < batch(-87.0f), batch(-87.0f),
+                                                xsimd::select(v > batch(88.0f), batch(88.0f), v));
+                   return d::exp_short(c, batch(0.0f));
+                 },
+                 [&](float x) { return fexp(std::clamp(x, -87.0f, 88.0f)); }),
+             1.0);
     } else if (w == "exp_dd") {
       report("exp_dd", exhaustive_dd(), 0.55);
     } else if (w == "expm1") {
