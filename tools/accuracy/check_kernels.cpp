@@ -277,6 +277,10 @@ void ref_exp_dd(mpfr_t m, double hi, double lo) {
 batch f_exp(const batch& x) {
   return rectify::detail::exp(x);
 }
+batch f_exp_short_parts(const batch& x) {
+  const auto e = rectify::detail::exp_short_parts(x, batch(0.0));
+  return e.hi + e.lo;
+}
 batch f_expm1(const batch& x) {
   return rectify::detail::expm1(x);
 }
@@ -326,6 +330,11 @@ int main(int argc, char** argv) {
                {"subnormal results [-745.2, -708.3]", uniform(-745.2, -708.3, n(1e6))},
                {"log-uniform |x| in [2^-60, 2^10)", log_uniform(-60, 10, n(1e6))},
                {"random bit patterns", random_bits(n(1e6))}});
+
+  check_unary("exp_short_parts", f_exp_short_parts, ref_exp,
+              {{"uniform [-708, 708]", uniform(-708, 708, n(1e6))},
+               {"uniform [-1, 1]", uniform(-1, 1, n(1e6))},
+               {"log-uniform |x| in [2^-60, 2^9)", log_uniform(-60, 9, n(1e6))}});
 
   check_unary("expm1", f_expm1, ref_expm1,
               {{"edges", edges()},

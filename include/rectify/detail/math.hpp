@@ -220,37 +220,43 @@ RECTIFY_INLINE xsimd::batch<T, A> exp_times(const xsimd::batch<T, A>& hi,
 }
 
 // e^(hi + lo) for |hi| <= reach (a normal result) as e + e_lo, for the quotients and products
-// that round once more: in float, exp_short's one rounded float (e_lo = 0; at most 0.891 ULP, a
-// relative error up to about 1.5 * 2^-24), which the float bars (forward 2, derivative 3 ULP)
-// absorb with one more rounding, measured over every float; in double, exp_normal's hi + lo (about
-// 2^-60): the same relative error there, followed by one more rounding, could reach 2 ULP, the
-// whole of the double bar.
+// that round once more (the derivatives, and silu): in float exp_short's one rounded float (e_lo =
+// 0; at most 0.891 ULP, a relative error up to about 1.5 * 2^-24), which the float bars (forward
+// 2, derivative 3 ULP) absorb with one more rounding, measured over every float; in double
+// exp_short_parts' hi + lo (about 2^-53.5 relative): one rounded double would leave, after one
+// more rounding, up to 2 ULP, the whole of the double bar.
 template <class T, class A>
 RECTIFY_INLINE double_double<xsimd::batch<T, A>> exp_in_reach(const xsimd::batch<T, A>& hi,
                                                               const xsimd::batch<T, A>& lo) {
   if constexpr (std::is_same_v<T, float>)
     return {exp_short(hi, lo), xsimd::batch<T, A>(0)};
   else
-    return exp_normal(hi, lo);
+    return exp_short_parts(hi, lo);
 }
 
-// m e^y for y = hi + lo, for the derivatives (elu', delu'). float: e^y from exp_short times m,
-// rounded twice (at most 0.891 + 0.5 ULP of e^y's binade: within the 3-ULP bar); lanes beyond
-// [-reach, reach] (subnormal results, overflow, +-inf) go to exp_times, and only when present.
-// double: exp_times (see exp_in_reach).
+// m e^y for y = hi + lo, for the derivatives (elu', delu'), from exp_in_reach: in float m e
+// rounded twice (at most 0.891 + 0.5 ULP of e^y's binade, within the 3-ULP bar), in double
+// m (e + e_lo) rounded once. Lanes beyond [-reach, reach] (subnormal results, overflow, +-inf) go
+// to exp_times, and only when present.
 template <class T, class A>
 RECTIFY_INLINE xsimd::batch<T, A> exp_times_fast(const xsimd::batch<T, A>& hi,
                                                  const xsimd::batch<T, A>& lo,
                                                  const xsimd::batch<T, A>& m) {
   using B = xsimd::batch<T, A>;
   constexpr T reach = exp_limits<T>::reach;
-  if constexpr (std::is_same_v<T, float>) {
-    return where_needed(
-        hi < B(-reach) || hi > B(reach), [&] { return exp_times(hi, lo, m); },
-        [&]() RECTIFY_INLINE_LAMBDA { return m * exp_short(hi, lo); });
-  } else {
-    return exp_times(hi, lo, m);
-  }
+  return where_needed(
+      hi < B(-reach) || hi > B(reach), [&] { return exp_times(hi, lo, m); },
+      [&]() RECTIFY_INLINE_LAMBDA {
+        if constexpr (std::is_same_v<T, float>) {
+          return m * exp_short(hi, lo);
+        } else {
+          // Where m e overflows (alpha or a/b near the largest double), m e_lo may be infinite
+          // too, with either sign: there the plain product is the right infinity.
+          const auto e = exp_short_parts(hi, lo);
+          const B rough = m * e.hi;
+          return xsimd::select(xsimd::isinf(rough), rough, detail::fma(m, e.hi, m * e.lo));
+        }
+      });
 }
 
 // sigma(y) for y = hi + lo (hi finite or NaN), softplus' derivative: 1/(1 + t) for y >= 0,
