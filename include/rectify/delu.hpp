@@ -64,12 +64,14 @@ class delu : public detail::activation<delu<T>, T> {
   RECTIFY_INLINE B derivative_math(const B& x) const {
     using U = typename B::value_type;
     const auto y = scaled(x);
-    // Where e^(a*x) overflows, or a/b itself does (a tiny b), the slope is e^(a*x + ln(a/b)).
-    const bool ratio_overflows = !std::isfinite(U(a_) / U(b_));
-    const B slope = detail::where_needed(
-        (y.hi > B(overflowing<U>) && x <= B(U(xc_))) || B(U(ratio_overflows)) != B(0),
-        [&] { return detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo); },
-        detail::exp_times_fast(y.hi, y.lo, B(ratio_overflows ? U(1) : U(a_) / U(b_))));
+    // Where e^(a*x) overflows, or a/b itself does (a tiny b: then in every lane), the slope is
+    // e^(a*x + ln(a/b)).
+    const auto log_form = [&] { return detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo); };
+    const B slope =
+        !std::isfinite(U(a_) / U(b_))
+            ? log_form()
+            : detail::where_needed(y.hi > B(overflowing<U>) && x <= B(U(xc_)), log_form,
+                                   detail::exp_times_fast(y.hi, y.lo, B(U(a_) / U(b_))));
     return xsimd::select(x > B(U(xc_)), B(1),
                          xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), slope));
   }

@@ -64,7 +64,7 @@ class silu : public detail::activation<silu<T>, T> {
     const auto negative = x < B(0);
     const auto xt = detail::two_prod(x, t.e);
     const B n = xsimd::select(negative, xt.hi, x);
-    const B n_lo = xsimd::select(negative, detail::fma(x, t.e_lo, xt.lo), B(0));
+    const B n_lo = xsimd::select(negative, detail::plus_low(xt.lo, x, t.e_lo), B(0));
     // Beyond negligible, f = x (this also keeps +inf from meeting inf - inf).
     return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), x,
                          detail::divide_normal(n, n_lo, t.d, t.d_lo));
@@ -79,11 +79,12 @@ class silu : public detail::activation<silu<T>, T> {
     // x < 0: n = t c, c = (1 + x) + t (2Sum), the product's error (fms) and c's carried in n_lo.
     const auto c = detail::two_sum(one_x, t.e);
     const auto tc = detail::two_prod(t.e, c.hi);
-    const B tc_lo = detail::fma(t.e, c.lo + t.e_lo, detail::fma(t.e_lo, c.hi, tc.lo));
+    const B tc_lo = detail::fma(t.e, detail::plus_low(c.lo, B(1), t.e_lo),
+                                detail::plus_low(tc.lo, c.hi, t.e_lo));
     // x >= 0: n = 1 + p, p = t (1 + x) <= 1 (Fast2Sum), p's error again from an fms.
     const auto p = detail::two_prod(t.e, one_x);
     const B one_p = B(1) + p.hi;
-    const B one_p_lo = ((B(1) - one_p) + p.hi) + detail::fma(t.e_lo, one_x, p.lo);
+    const B one_p_lo = ((B(1) - one_p) + p.hi) + detail::plus_low(p.lo, one_x, t.e_lo);
     const auto negative = x < B(0);
     const B n = xsimd::select(negative, tc.hi, one_p);
     const B n_lo = xsimd::select(negative, tc_lo, one_p_lo);
@@ -106,7 +107,7 @@ class silu : public detail::activation<silu<T>, T> {
     const B ax = xsimd::abs(x);
     const auto e = detail::exp_in_reach(-xsimd::select(ax > B(80), B(80), ax), B(0));
     const B d = B(1) + e.hi;
-    return {e.hi, e.lo, d, ((B(1) - d) + e.hi) + e.lo};
+    return {e.hi, e.lo, d, detail::plus_low((B(1) - d) + e.hi, B(1), e.lo)};
   }
 };
 

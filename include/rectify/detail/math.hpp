@@ -234,6 +234,17 @@ RECTIFY_INLINE double_double<xsimd::batch<T, A>> exp_in_reach(const xsimd::batch
     return exp_short_parts(hi, lo);
 }
 
+// v + m e_lo for exp_in_reach's low part e_lo: that is zero in float, and left out there (an
+// fma with a zero operand is not folded away by the compiler: x*0 is not 0 for infinite x).
+template <class T, class A>
+RECTIFY_INLINE xsimd::batch<T, A> plus_low(const xsimd::batch<T, A>& v, const xsimd::batch<T, A>& m,
+                                           const xsimd::batch<T, A>& e_lo) {
+  if constexpr (std::is_same_v<T, float>)
+    return v;
+  else
+    return detail::fma(m, e_lo, v);
+}
+
 // m e^y for y = hi + lo, for the derivatives (elu', delu'), from exp_in_reach: in float m e
 // rounded twice (at most 0.891 + 0.5 ULP of e^y's binade, within the 3-ULP bar), in double
 // m (e + e_lo) rounded once. Lanes beyond [-reach, reach] (subnormal results, overflow, +-inf) go
@@ -278,7 +289,7 @@ RECTIFY_INLINE xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi,
         const B d = B(1) + t.hi;
         return divide_normal(xsimd::select(non_negative, B(1), t.hi),
                              xsimd::select(non_negative, B(0), t.lo), d,
-                             ((B(1) - d) + t.hi) + t.lo);
+                             plus_low((B(1) - d) + t.hi, B(1), t.lo));
       });
 }
 
