@@ -54,7 +54,7 @@ class gelu : public detail::activation<gelu<T>, T> {
     // f = x beyond +30.
     const B c = detail::clamp_keep_nan(x, U(-30), U(30));
     const auto two_u = tanh_argument(c);
-    // Below 2u = -693 (float: -80), beyond the short exp's reach, sigma(2u) = e^(2u) to well
+    // Below 2u = -693 (float: -80), beyond exp_normal's reach, sigma(2u) = e^(2u) to well
     // within an ULP: exp_times keeps a subnormal f rounded once. Above, the quotient: a tail
     // from -40 (float: -20) on, as silu's, made nearly every batch of inputs in [-8, 8] run both
     // formulas (gelu_tanh forward 1.4x faster in float without).
@@ -185,7 +185,7 @@ class gelu : public detail::activation<gelu<T>, T> {
     const B z = xsimd::abs(xc);
     return {xc, z, detail::normal_tail_scaled(z), x < B(-12.5f)};
   }
-  // e^(-z^2/2) as hi + lo for z <= 12.5 (z clamped there), from the short exp.
+  // e^(-z^2/2) as hi + lo for z <= 12.5 (z clamped there), from exp_normal.
   template <class A>
   RECTIFY_INLINE static detail::double_double<xsimd::batch<float, A>> gauss(
       const exact_parts<A>& p) {

@@ -58,7 +58,7 @@ class softplus : public detail::activation<softplus<T>, T> {
   template <class B>
   RECTIFY_INLINE B body_forward(const B& x, const detail::double_double<B>& y) const {
     using U = typename B::value_type;
-    // t = e^-|y| from the short exp (detail::exp_split), then log1p: in float rectify's own
+    // t = e^-|y| from exp_normal (detail::exp_split), then log1p: in float rectify's own
     // (0.57 ULP, detail/exp_float.hpp), in double xsimd's.
     const auto non_negative = y.hi >= B(0);
     const auto e = detail::exp_split(xsimd::select(non_negative, -y.hi, y.hi),

@@ -216,7 +216,7 @@ inline xsimd::batch<float, A> exp(const xsimd::batch<float, A>& x) {
 }
 
 // e^(x + x_lo) for |x| <= 80 as an unevaluated sum e + e_lo good to about 0.3 ULP of e: the
-// short form for quotients such as x/(1 + e^-x), which round once more anyway and whose callers
+// form for forward quotients such as gelu's x/(1 + e^-2u), which round once more and whose callers
 // keep larger |x| (and NaN) to exp_dd. Same reduction and polynomial as exp(), but with
 // v = e^r - 1 = r + r^2 (1/2 + r q(r)) rounded (|v| <= 0.42, so its rounding is at most 2^-26
 // relative to e^r), e^r = 1 + v by Fast2Sum, and the rounding error of r itself added to the

@@ -1,12 +1,13 @@
 // Small pieces the smooth functions share, in float or double: the thresholds where the
 // exponential saturates, a NaN-preserving clamp, the logistic sigmoid, a division of hi + lo
-// sums, and m*e^x rounded once in the subnormal range.
+// sums, m*e^x rounded once in the subnormal range, and the shorter exps of the derivatives
+// (exp_in_reach, exp_times_fast).
 //
-// The helpers on every batch's path (exp_split, logistic, exp_times) are forced inline outside
-// sanitizer builds (RECTIFY_INLINE, detail/inline.hpp); the others are declared `inline`, a
-// hint that raises GCC's inlining limits. Under ASan+UBSan forcing was tried too and made the
-// test build 2x to 4x slower ([[gnu::flatten]] on the span loop: 20+ CPU-minutes and 7 GB for
-// one test), hence the exception. The rare accurate tail of exp_times stays out of line.
+// Every helper on a batch's path is forced inline outside sanitizer builds (RECTIFY_INLINE,
+// RECTIFY_INLINE_LAMBDA for the bodies handed to where_needed; detail/inline.hpp). Under
+// ASan+UBSan forcing was tried too and made the test build 2x to 4x slower ([[gnu::flatten]] on
+// the span loop: 20+ CPU-minutes and 7 GB for one test), hence the exception. The rare tails
+// (the first callable of where_needed, exp_times_accurate) stay out of line.
 #pragma once
 
 #include <type_traits>
@@ -180,11 +181,11 @@ template <class T, class A>
 }
 
 // exp_times_accurate's result; every lane with hi in [floor, reach] (float: [-124, 80], double:
-// [-737, 693]) takes the short exp as hi + lo and rounds m e once: no less accurate, and shorter
+// [-737, 693]) takes exp_normal's hi + lo and rounds m e once: no less accurate, and shorter
 // (elu' 8.6 -> 6.6 AVX2 instructions per element in float). Below -reach (results near or in the
 // subnormal range) the same shift as above, by 64 ln2 (its high part a multiple of the ULP of hi
 // there: 2^-17 in float, 2^-43 in double, so hi + shift is exact), keeps e^(hi + shift) within
-// the short exp's range: subnormal results take the same short path, scaled back without
+// exp_normal's range: subnormal results take the same short path, scaled back without
 // subnormal arithmetic. The rare other lanes (overflow, or hi < floor, where only a huge m, such
 // as elu's alpha, leaves anything) go the accurate way, and only when present.
 template <class T, class A>
