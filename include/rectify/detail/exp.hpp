@@ -4,12 +4,12 @@
  *
  *   exp(x)         e^x        max error 0.575 ULP (measured, tools/accuracy)
  *   exp_dd(hi, lo) e^(hi+lo)  max error 0.578 ULP, lo folded into the reduced argument
- *   expm1(x)       e^x - 1    max error 0.811 ULP
+ *   expm1(x)       e^x - 1    max error 0.707 ULP
  *   exp_short_parts(x, lo) e^(x+lo) as hi + lo, cheaper, |x| <= 708: to about 2^-53.5 relative
  *
  * Measured against MPFR on ~5M inputs per function (random bit patterns, uniform ranges,
- * subnormal results, edges); avx512: exp 0.562, exp_dd 0.559, expm1 0.750; sse2 (no fma): 0.575,
- * 0.578, 0.811. Valid for all doubles.
+ * subnormal results, edges); avx512: exp 0.562, exp_dd 0.559, expm1 0.706; sse2 (no fma): 0.575,
+ * 0.578, 0.707. Valid for all doubles.
  *
  * Range / edges: results in the subnormal range (x in [-745.13, -708.4]) are rounded once, not
  * flushed; x > 709.78 gives +inf; exp(-inf) = 0, exp(+inf) = inf; expm1(-inf) = -1,
@@ -20,7 +20,9 @@
  * Method: k = round(x / ln2), r = x - k ln2 (Cody-Waite, 42-bit ln2_hi), e^r = 1 + r + r^2/2 +
  * r^3 q(r) (degree-12 minimax, r^2/2 exact via fma), 1 + r summed exactly (Fast2Sum), result scaled
  * by 2^k in two exact-or-once-rounded steps (a rare, lane-uniform branch re-rounds subnormal
- * results once). All constants: tools/sollya/exp.sollya.
+ * results once). expm1 and exp_short_parts share a shorter reduction (2^k from the exponent bits
+ * in one step, |x| <= 708); expm1 sums (2^k - 1) + 2^k r + 2^k r^2/2 exactly and adds the degree-12
+ * polynomial's r^3 q(r) with one rounding. All constants: tools/sollya/exp.sollya.
  */
 #pragma once
 
@@ -72,14 +74,29 @@ inline xsimd::batch<double, A> clamp(const xsimd::batch<double, A>& x, double lo
   return xsimd::select(y > B(hi), B(hi), y);
 }
 
+// q(r) = c3 + c4 r + ... + c12 r^9 with e^r - 1 = r + r^2/2 + r^3 q(r) for |r| <= 0.3466
+// (tools/sollya/exp.sollya, degree 12), Estrin-style to shorten the dependency chain.
+template <class A>
+RECTIFY_INLINE xsimd::batch<double, A> cubic_poly(const xsimd::batch<double, A>& r,
+                                                  const xsimd::batch<double, A>& r2) {
+  using B = xsimd::batch<double, A>;
+  const B r4 = r2 * r2;
+  const B a0 = detail::fma(B(0x1.555555555554ap-5), r, B(0x1.5555555555559p-3));
+  const B a1 = detail::fma(B(0x1.6c16c16c1c0d2p-10), r, B(0x1.111111110f656p-7));
+  const B a2 = detail::fma(B(0x1.a01a01872c083p-16), r, B(0x1.a01a01b0024c7p-13));
+  const B a3 = detail::fma(B(0x1.27e521cd60ce3p-22), r, B(0x1.71ddf81468985p-19));
+  const B a4 = detail::fma(B(0x1.1f0418f5ab0acp-29), r, B(0x1.af5f20389306ap-26));
+  const B b0 = detail::fma(a1, r2, a0);
+  const B b1 = detail::fma(a3, r2, a2);
+  return detail::fma(detail::fma(a4, r4, b1), r4, b0);
+}
+
 // e^(x + lo) = (p_hi + p_lo) * s1 * s2, where p_hi + p_lo ~ e^r to ~2^-62 relative and
 // s1 * s2 = 2^k. s1 * s2 is split so that both factors are normal doubles for every k in
 // [-1077, 1025]: the product with s1 is exact and only the multiplication by s2 rounds.
 template <class A>
 struct parts {
   xsimd::batch<double, A> p_hi, p_lo, s1, s2;
-  // e^r - 1 = r + tail (tail rounded once); used by expm1 when k = 0.
-  xsimd::batch<double, A> r, tail;
 };
 
 // xc must be clamped to [-746, 710] (so k fits the exponent trick below); lo finite and tiny
@@ -104,17 +121,8 @@ RECTIFY_INLINE parts<A> reduce(const xsimd::batch<double, A>& xc,
   const B r = r_hi + r_lo;
   const B d = (r_hi - r) + r_lo;
 
-  // q(r) = c3 + c4 r + ... + c12 r^9, Estrin-style to shorten the dependency chain.
   const B r2 = r * r;
-  const B r4 = r2 * r2;
-  const B a0 = detail::fma(B(0x1.555555555554ap-5), r, B(0x1.5555555555559p-3));
-  const B a1 = detail::fma(B(0x1.6c16c16c1c0d2p-10), r, B(0x1.111111110f656p-7));
-  const B a2 = detail::fma(B(0x1.a01a01872c083p-16), r, B(0x1.a01a01b0024c7p-13));
-  const B a3 = detail::fma(B(0x1.27e521cd60ce3p-22), r, B(0x1.71ddf81468985p-19));
-  const B a4 = detail::fma(B(0x1.1f0418f5ab0acp-29), r, B(0x1.af5f20389306ap-26));
-  const B b0 = detail::fma(a1, r2, a0);
-  const B b1 = detail::fma(a3, r2, a2);
-  const B q = detail::fma(detail::fma(a4, r4, b1), r4, b0);
+  const B q = cubic_poly(r, r2);
   // r^2/2 exactly: r2 + r2_lo (r2_lo = 0 without a hardware fma: then it is just less exact).
   // The small terms: r^3 q, r2_lo/2, and e^(r + d) ~ e^r + d (1 + r) for the rounding of r.
   const B r2_lo = detail::fms(r, r, r2);
@@ -124,8 +132,6 @@ RECTIFY_INLINE parts<A> reduce(const xsimd::batch<double, A>& xc,
   // 1 + r as an exact double-double (Fast2Sum, |r| < 1), then everything below it rounded once.
   out.p_hi = B(1.0) + r;
   out.p_lo = detail::fma(B(0.5), r2, ((B(1.0) - out.p_hi) + r) + small);
-  out.r = r;
-  out.tail = detail::fma(B(0.5), r2, small);
 
   // 2^k = s1 * s2 with s2 = 2^-512 or 2^512. The exponent of s1 is built by integer arithmetic
   // on the bits of ks: its low 12 bits are (k + bias) mod 4096, and the shift drops the rest.
@@ -158,6 +164,27 @@ inline xsimd::batch<double, A> finish(const xsimd::batch<double, A>& zh,
     res = xsimd::select(tiny, y, res);
   }
   return res;
+}
+
+// The reduction of the short kernels (exp_short_parts, expm1): x + x_lo = k ln2 + r_hi + r_lo
+// with |r_hi + r_lo| <= 0.3466, r_hi = x - k ln2_hi exact, r_lo = x_lo - k ln2_lo rounded once
+// (|r_lo| < 2^-30 |r_hi| or so, so r_hi + r_lo can be split exactly again), and scale = 2^k
+// from the exponent bits: k must be in [-1022, 1023] (|x| <= 708).
+template <class A>
+struct short_reduction {
+  xsimd::batch<double, A> r_hi, r_lo, scale;
+};
+template <class A>
+RECTIFY_INLINE short_reduction<A> short_reduce(const xsimd::batch<double, A>& x,
+                                               const xsimd::batch<double, A>& x_lo) {
+  using B = xsimd::batch<double, A>;
+  using U = xsimd::batch<std::uint64_t, A>;
+  const B shifter(0x1.8p52);
+  const B ks = detail::fma(x, B(0x1.71547652b82fep0), shifter);
+  const B k = ks - shifter;
+  return {detail::fnma(k, B(0x1.62e42fefa38p-1), x), detail::fnma(k, B(0x1.ef35793c7673p-45), x_lo),
+          xsimd::bitwise_cast<B>(xsimd::bitwise_cast<U>(bits_shl52(ks)) +
+                                 U(std::uint64_t(1023) << 52))};
 }
 
 }  // namespace exp_impl
@@ -209,12 +236,10 @@ template <class A>
 RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_short_parts(
     const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& x_lo) {
   using B = xsimd::batch<double, A>;
-  using U = xsimd::batch<std::uint64_t, A>;
-  const B shifter(0x1.8p52);
-  const B ks = detail::fma(x, B(0x1.71547652b82fep0), shifter);
-  const B k = ks - shifter;
-  const B r =
-      detail::fnma(k, B(0x1.62e42fefa38p-1), x) - detail::fms(k, B(0x1.ef35793c7673p-45), x_lo);
+  const auto k = exp_impl::short_reduce(x, x_lo);
+  const B r = k.r_hi + k.r_lo;
+  // e^r - 1 = r + r^2 q(r) to 2^-55.6 relative, q of degree 9 (the exp_short_parts fit of
+  // tools/sollya/exp.sollya).
   B q = detail::fma(B(0x1.ae63af6dd3eb3p-26), r, B(0x1.28a284b5fa1e2p-22));
   q = detail::fma(q, r, B(0x1.71de8eccb6f2ap-19));
   q = detail::fma(q, r, B(0x1.a019a6ac29d76p-16));
@@ -226,9 +251,7 @@ RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_short_parts(
   q = detail::fma(q, r, B(0x1.0000000000005p-1));
   const B v = detail::fma(r * r, q, r);
   const B e = B(1.0) + v;
-  const B scale = xsimd::bitwise_cast<B>(xsimd::bitwise_cast<U>(exp_impl::bits_shl52(ks)) +
-                                         U(std::uint64_t(1023) << 52));
-  return {e * scale, ((B(1.0) - e) + v) * scale};
+  return {e * k.scale, ((B(1.0) - e) + v) * k.scale};
 }
 
 template <class A>
@@ -238,28 +261,38 @@ RECTIFY_INLINE xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
   // reduction below would only produce subnormal intermediates, each an assist on x86.
   if (xsimd::all(xsimd::abs(x) < B(0x1p-54)))
     return x;
-  // Below -40, e^x < 2^-57 and e^x - 1 rounds to -1; the clamp keeps 2^k a normal double.
-  const B xc = exp_impl::clamp(x, -40.0, 710.0);
-  const auto p = exp_impl::reduce(xc, B(0.0));
-  // e^x - 1 = 2^k p_hi - 1 + 2^k p_lo. u = 2^k p_hi is exact, u - 1 is taken as an exact TwoSum
-  // so that the cancellation (k = 0, -1, 1) costs no accuracy, then one final rounding.
-  const B s = p.s1 * p.s2;
-  const B u = s * p.p_hi;
-  const B v = s * p.p_lo;
-  const B w = u - B(1.0);
-  const B bb = w - u;
-  const B err = (u - (w - bb)) + (B(-1.0) - bb);
-  const B res_small = w + (err + v);
-  // For k >= 1023 (x > 709) 2^k p_hi may overflow inside the TwoSum; there the "- 1" is far
-  // below half an ULP, so use the exp formula, which overflows correctly.
-  const B res_large = ((p.p_hi + p.p_lo) * p.s1) * p.s2;
-  B res = xsimd::select(xc > B(709.0), res_large, res_small);
-  // k = 0: e^x - 1 = r + tail directly. Through p_hi + p_lo the low part of 1 + r would be
-  // rounded at the scale of 1 rather than of r (costs up to 1/4 ULP for tiny x).
-  res = xsimd::select(s == B(1.0), p.r + p.tail, res);
+  // Below -40, e^x < 2^-57 and e^x - 1 rounds to -1: the clamp keeps 2^k a normal double. Above
+  // 708 (k up to 1023 and overflow), e^x - 1 is e^x to within 2^-1000 relative: exp's lanes.
+  const B xc = exp_impl::clamp(x, -40.0, 708.0);
+  const auto k = exp_impl::short_reduce(xc, B(0.0));
+  // r = r_hi + r_lo rounded, its error d recovered (Fast2Sum): e^(r + d) - 1 = r + r^2 q + d e^r.
+  const B r = k.r_hi + k.r_lo;
+  const B d = (k.r_hi - r) + k.r_lo;
+  // e^x - 1 = (2^k - 1) + 2^k r + 2^k r^2/2 + 2^k (r^3 q + d (1 + r)). 2^k - 1 is exact for k
+  // in [-53, 53]; for k >= 54 its rounding is recovered exactly (scale - high is exact there);
+  // for k <= -54 (x < -37, a result within 2^-53 of -1) it is at most 2^-54. 2^k r is exact, and so
+  // is 2^k r^2/2 = 2^k (r2 + r2_lo)/2. The first three are summed exactly, which is where e^x - 1
+  // cancels (k = -1, 0, 1), by two Fast2Sums (each running sum is at least the next term, or
+  // k = 0 and it is 0 + 2^k r). Only the last term (below 0.03 of the result) and the final
+  // addition round.
+  const B r2 = r * r;
+  const B r2_lo = detail::fms(r, r, r2);
+  const B high = k.scale - B(1.0);
+  const B high_lo = (k.scale - high) - B(1.0);
+  const B linear = k.scale * r;
+  const B sum1 = high + linear;
+  const B sum1_lo = linear - (sum1 - high);
+  const B quadratic = k.scale * (B(0.5) * r2);
+  const B sum2 = sum1 + quadratic;
+  const B sum2_lo = quadratic - (sum2 - sum1);
+  const B small = detail::fma(r2 * r, exp_impl::cubic_poly(r, r2),
+                              detail::fma(B(0.5), r2_lo, detail::fma(d, r, d)));
+  B res = sum2 + detail::fma(k.scale, small, (sum1_lo + sum2_lo) + high_lo);
   // |x| < 2^-54: e^x - 1 rounds to x; returning x keeps -0 and subnormal inputs exact.
   res = xsimd::select(xsimd::abs(x) < B(0x1p-54), x, res);
-  return xsimd::select(xsimd::isnan(x), x, res);
+  res = xsimd::select(xsimd::isnan(x), x, res);
+  const auto large = x > B(708.0);
+  return xsimd::any(large) ? xsimd::select(large, exp(x), res) : res;
 }
 
 }  // namespace rectify::detail
