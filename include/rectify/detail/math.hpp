@@ -273,8 +273,11 @@ RECTIFY_INLINE xsimd::batch<T, A> exp_times_fast(const xsimd::batch<T, A>& hi,
 
 // sigma(y) for y = hi + lo (hi finite or NaN), softplus' derivative: 1/(1 + t) for y >= 0,
 // t/(1 + t) for y < 0, t = e^-|y| from exp_in_reach (|y| capped at reach, where 1/(1 + t) is 1 to
-// within a quarter ULP), each divided once by 1 + t as hi + lo (dividing by the rounded 1 + t
-// alone would cost up to 1 ULP more); e^y rounded once below -reach, where it may be subnormal.
+// within a quarter ULP); e^y rounded once below -reach, where it may be subnormal. In double the
+// quotient divides by 1 + t as hi + lo (compensated); in float by the rounded 1 + t, one plain
+// division: the rounding of 1 + t (up to 1 ULP of the result) then adds to t's 0.89 and the
+// division's 0.5, measured 2.40 ULP over every float (bar 3; compensated: 1.48), for 1.2x the
+// speed of softplus' and its backward.
 template <class T, class A>
 RECTIFY_INLINE xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi,
                                           const xsimd::batch<T, A>& lo) {
@@ -288,6 +291,8 @@ RECTIFY_INLINE xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi,
         const auto t = exp_in_reach(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
                                     xsimd::select(non_negative, -lo, lo));
         const B d = B(1) + t.hi;
+        if constexpr (std::is_same_v<T, float>)
+          return xsimd::select(non_negative, B(1), t.hi) / d;
         return divide_normal(xsimd::select(non_negative, B(1), t.hi),
                              xsimd::select(non_negative, B(0), t.lo), d,
                              plus_low((B(1) - d) + t.hi, B(1), t.lo));
