@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Turns rectify_bench's JSON (Google Benchmark) into the README's markdown tables.
 
-Usage: tools/bench_table.py RESULTS.json
+Usage: tools/bench_table.py RESULTS.json [MORE_RESULTS.json ...]
 
 Benchmarks are named function/direction/type/implementation/n (see bench/rectify_bench.cpp);
 each contributes its "elements" rate (input elements per second), shown here as elements/ns.
-With repetitions, the median is used. A ratio is rectify's speed over the other's: above 1,
+With repetitions, the median is used; with several result files (runs of the same binary), the
+median of their medians, cell by cell. A ratio is rectify's speed over the other's: above 1,
 rectify is faster; below 1, slower.
 """
 import json
@@ -117,10 +118,23 @@ def double_table(rates):
                   f"{fmt_ratio(ratio(r, plain))} |")
 
 
+def load_runs(paths):
+    """load() of each file; each cell is the median over the files (the lower middle for an
+    even count)."""
+    runs = [load(path) for path in paths]
+    cells = {}
+    for _, rates in runs:
+        for key, rate in rates.items():
+            cells.setdefault(key, []).append(rate)
+    return runs[0][0], {k: sorted(v)[(len(v) - 1) // 2] for k, v in cells.items()}
+
+
 def main():
-    if len(sys.argv) != 2:
+    if len(sys.argv) < 2:
         sys.exit(__doc__)
-    context, rates = load(sys.argv[1])
+    context, rates = load_runs(sys.argv[1:])
+    if len(sys.argv) > 2:
+        print(f"Median of {len(sys.argv) - 1} runs, cell by cell")
     print(f"Columns found: {context.get('columns_found', '?')}; missing: "
           f"{context.get('columns_missing', '?')}")
     if "onednn" in context:

@@ -12,7 +12,8 @@
 // ULP of the larger term (see SPEC.md, Accuracy). Both types take the short path below, with
 // t = e^-|x| from detail::exp_in_reach: in float the short exp's one rounded float, whose error
 // the float bar absorbs (measured over every float: forward 1.60 ULP, derivative 1.64), in
-// double hi + lo. (Through detail::times_sigmoid, silu's forward measured 5% to 15% slower.)
+// double hi + lo. The float derivative forms its quotient in double (body_derivative_in_double).
+// (Through detail::times_sigmoid, silu's forward measured 5% to 15% slower.)
 #pragma once
 
 #include <type_traits>
@@ -24,6 +25,7 @@
 #include "detail/fma.hpp"
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
+#include "detail/widen.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -69,11 +71,13 @@ class silu : public detail::activation<silu<T>, T> {
     return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), x,
                          detail::divide_normal(n, n_lo, t.d, t.d_lo));
   }
-  // x >= -negligible: f' = (1 + t(1 + x))/d^2 (x >= 0) or t((1 + x) + t)/d^2 (x < 0), where 1 + x
-  // is exact for x in [-2, 0] (Sterbenz), so the cancellation near x = -1.28 costs only the
-  // error of t; d^2 is carried as hi + lo into one compensated quotient.
+  // x >= -negligible (double; float below): f' = (1 + t(1 + x))/d^2 (x >= 0) or t((1 + x) + t)/d^2
+  // (x < 0), where 1 + x is exact for x in [-2, 0] (Sterbenz), so the cancellation near x = -1.28
+  // costs only the error of t; d^2 is carried as hi + lo into one compensated quotient.
   template <class B>
   RECTIFY_INLINE static B body_derivative(const B& x) {
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+      return body_derivative_in_double(x);
     const auto t = tail_sum(x);
     const B one_x = B(1) + x;
     // x < 0: n = t c, c = (1 + x) + t (2Sum), the product's error (fms) and c's carried in n_lo.
@@ -93,6 +97,28 @@ class silu : public detail::activation<silu<T>, T> {
     // Beyond negligible, f' = 1 + t(x - 1) + ... is 1 to within 0.51 ULP (double, x = 40.4).
     return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), B(1),
                          detail::divide_normal(n, n_lo, d2.hi, d2_lo));
+  }
+  // Float: t = e^-|x| as one rounded float (exp_short), then the same quotient in double, both
+  // halves of the batch, rounded to float once. 1 + x, 1 + t, (1 + t)^2 and n are exact or within
+  // 2^-52 there, so t's error (0.89 ULP) and the last rounding are all that is left: over every
+  // float 1.64 ULP, as the float hi + lo sums above gave, and 1.17x faster (derivative; 1.08x
+  // backward).
+  template <class B>
+  RECTIFY_INLINE static B body_derivative_in_double(const B& x) {
+    using A = typename B::arch_type;
+    using D = xsimd::batch<double, A>;
+    const B ax = xsimd::abs(x);
+    const B t = detail::exp_short(-xsimd::select(ax > B(80), B(80), ax), B(0));
+    auto half = [](const D& xd, const D& td) RECTIFY_INLINE_LAMBDA {
+      const D one_x = D(1) + xd;
+      const D d = D(1) + td;
+      const D n = xsimd::select(xd < D(0), td * (one_x + td), detail::fma(td, one_x, D(1)));
+      return n / (d * d);
+    };
+    const auto wx = detail::widen(x);
+    const auto wt = detail::widen(t);
+    const B q = detail::narrow(detail::widened<A>{half(wx.low, wt.low), half(wx.high, wt.high)});
+    return xsimd::select(x > B(detail::exp_limits<float>::negligible), B(1), q);
   }
   template <class B>
   struct tail_parts {
