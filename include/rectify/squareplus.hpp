@@ -57,18 +57,19 @@ class squareplus : public detail::activation<squareplus<T>, T> {
       return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
     using U = typename B::value_type;
     if constexpr (std::is_same_v<U, float>)
-      return in_double(x, [](const auto& xd, const auto& s, const auto& half_b) {
-        // f = (x + s)/2 cancels for x < 0 by at most the bound of in_double; beyond it
-        // f = x + r or r, r = (b/2)/(s + |x|) (also for x = -inf, where x + s is NaN).
-        using D = std::decay_t<decltype(xd)>;
-        return detail::where_needed(
-            far_in_double(xd, half_b),
-            [&] {
-              const D r = half_b / (s + xsimd::abs(xd));
-              return xsimd::select(xd > D(0), xd + r, r);
-            },
-            D(0.5) * (xd + s));
-      });
+      // f = (x + s)/2 within the bound of in_double; beyond it f = x + r or r, r = (b/2)/e
+      // (also for x = -inf, where x + s is NaN).
+      return in_double(
+          x,
+          [](const auto& xd, const auto& s) {
+            using D = std::decay_t<decltype(xd)>;
+            return D(0.5) * (xd + s);
+          },
+          [](const auto& xd, const auto&, const auto& e, const auto& half_b) {
+            using D = std::decay_t<decltype(xd)>;
+            const D r = half_b / e;
+            return xsimd::select(xd > D(0), xd + r, r);
+          });
     const B xs = x * B(U(1) / U(scale_));
     const B ax = xsimd::abs(xs);
     const B half_b(U(0.5) * U(scaled_b_));
@@ -93,17 +94,18 @@ class squareplus : public detail::activation<squareplus<T>, T> {
       return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
     using U = typename B::value_type;
     if constexpr (std::is_same_v<U, float>)
-      return in_double(x, [](const auto& xd, const auto& s, const auto& half_b) {
-        // f' = (1 + x/s)/2, or beyond the bound of in_double 1 - w or w, w = (b/2)/((s + |x|) s).
-        using D = std::decay_t<decltype(xd)>;
-        return detail::where_needed(
-            far_in_double(xd, half_b),
-            [&] {
-              const D w = half_b / ((s + xsimd::abs(xd)) * s);
-              return xsimd::select(xd > D(0), D(1) - w, w);
-            },
-            detail::fma(D(0.5), xd / s, D(0.5)));
-      });
+      // f' = (1 + x/s)/2 within the bound of in_double; beyond it 1 - w or w, w = (b/2)/(e s).
+      return in_double(
+          x,
+          [](const auto& xd, const auto& s) {
+            using D = std::decay_t<decltype(xd)>;
+            return detail::fma(D(0.5), xd / s, D(0.5));
+          },
+          [](const auto& xd, const auto& s, const auto& e, const auto& half_b) {
+            using D = std::decay_t<decltype(xd)>;
+            const D w = half_b / (e * s);
+            return xsimd::select(xd > D(0), D(1) - w, w);
+          });
     const B xs = x * B(U(1) / U(scale_));
     const B ax = xsimd::abs(xs);
     const B half_b(U(0.5) * U(scaled_b_));
@@ -128,22 +130,21 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   // there for every float x and b (no overflow, no huge-b scaling), and s = sqrt(x^2 + b) to
   // 2^-53 relative, so the plain formulas serve where x + s and 1 + x/s cancel by less than
   // 2^21: their error is then below 2^-53 * 4 x^2/b <= 2^-31 relative, a 2^-8 of a float ULP.
-  // The lanes beyond, x^2 > 2^20 b, take the quotients (far_in_double).
-  template <class B, class F>
-  RECTIFY_INLINE B in_double(const B& x, F formula) const {
+  // The lanes beyond, x^2 > 2^20 b (and +-inf; NaN stays NaN either way), take the quotients:
+  // near(x, s) for the others, far(x, s, e, b/2) with e = s + |x| for these, where present.
+  template <class B, class Near, class Far>
+  RECTIFY_INLINE B in_double(const B& x, Near near, Far far) const {
     using A = typename B::arch_type;
     using D = xsimd::batch<double, A>;
-    const D half_b(0.5 * double(b_));
+    const D b = D(double(b_));
     auto half = [&](const D& xd) RECTIFY_INLINE_LAMBDA {
-      return formula(xd, xsimd::sqrt(detail::fma(xd, xd, D(double(b_)))), half_b);
+      const D s = xsimd::sqrt(detail::fma(xd, xd, b));
+      return detail::where_needed(
+          xd * xd > D(0x1p20) * b, [&] { return far(xd, s, s + xsimd::abs(xd), D(0.5) * b); },
+          near(xd, s));
     };
     const auto w = detail::widen(x);
     return detail::narrow(detail::widened<A>{half(w.low), half(w.high)});
-  }
-  // x^2 > 2^20 b (with half_b = b/2), +-inf; NaN is not far (it stays NaN either way).
-  template <class D>
-  RECTIFY_INLINE static auto far_in_double(const D& x, const D& half_b) {
-    return x * x > D(0x1p21) * half_b;
   }
   template <class B>
   struct root_sums {
