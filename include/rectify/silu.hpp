@@ -101,7 +101,7 @@ class silu : public detail::activation<silu<T>, T> {
   // Float: t = e^-|x| as one rounded float (tail_sum), then the same quotient in double, both
   // halves of the batch, rounded to float once. 1 + x, 1 + t, (1 + t)^2 and n are exact or within
   // 2^-52 there, so t's error (0.89 ULP) and the last rounding are all that is left: over every
-  // float 1.64 ULP, as the float hi + lo sums above gave, and 1.17x faster (derivative; 1.08x
+  // float 1.64 ULP, as the float hi + lo sums above gave, and 1.16x faster (derivative; 1.08x
   // backward).
   template <class B>
   RECTIFY_INLINE static B body_derivative_in_double(const B& x) {

@@ -11,11 +11,11 @@
 //   w = (b/2)/((s + |x|) s):      f' = 1 - w   (x > 0)   or  w   (x <= 0)
 // s, s + |x| and (s + |x|) s are carried as hi + lo sums (x^2 + b exactly, one Newton step for
 // the square root), so each quotient is rounded about once; in plain double s enters twice and
-// f' lost up to 4 ULP. Where |x| > 2^500, x^2 would overflow: there s = |x| sqrt(1 + (b/x)/x),
-// (float: 2^60), and the sums are formed at half scale so that s + |x| cannot overflow near
-// DBL_MAX. A huge b (over 2^900, float 2^100) would overflow s*s and (s + |x|)*s: there x and b
-// are scaled by 2^-256 and 2^-512 (float 2^-32, 2^-64), exactly, f is scaled back and f' is
-// unchanged (f is homogeneous: f(x; b) = c f(x/c; b/c^2)).
+// f' lost up to 4 ULP. That is the double path. Where |x| > 2^500, x^2 would overflow: there
+// s = |x| sqrt(1 + (b/x)/x), and the sums are formed at half scale so that s + |x| cannot
+// overflow near DBL_MAX. A huge b (over 2^900) would overflow s*s and (s + |x|)*s: there x and b
+// are scaled by 2^-256 and 2^-512, exactly, f is scaled back and f' is unchanged (f is
+// homogeneous: f(x; b) = c f(x/c; b/c^2)).
 // Float takes none of this: its batch is evaluated in double and rounded once (in_double), where
 // x^2 + b neither overflows nor needs splitting, and the plain (x + s)/2 and (1 + x/s)/2 serve up
 // to x^2 = 2^20 b; only the lanes beyond take the quotients r and w. 1.5x (forward) and 1.27x
@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cmath>
+#include <limits>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -70,22 +71,8 @@ class squareplus : public detail::activation<squareplus<T>, T> {
             const D r = half_b / e;
             return xsimd::select(xd > D(0), xd + r, r);
           });
-    const B xs = x * B(U(1) / U(scale_));
-    const B ax = xsimd::abs(xs);
-    const B half_b(U(0.5) * U(scaled_b_));
-    // Far out r ~ b/(4|x|) is subnormal (|x| > 8.6e37 for float): it is formed as the quotient
-    // by e 2^-64 (exact) and scaled back without subnormal arithmetic (detail/subnormal.hpp).
-    const B r = detail::where_needed(
-        is_far(ax),
-        [&] {
-          return detail::times_2_pow_minus_64(B(0.5) * half_b / (far_sums(ax).e * B(0x1p-64)));
-        },
-        [&] {
-          const auto q = near_sums(xs);
-          return detail::divide(half_b, B(0), q.d.hi, q.d.lo);
-        });
-    const B f = xsimd::select(x > B(0), xs + r, r);
-    return scale_ == T(1) ? f : f * B(U(scale_));
+    else
+      return forward_double(x);
   }
   template <class B>
   RECTIFY_INLINE B derivative_math(const B& x) const {
@@ -106,9 +93,35 @@ class squareplus : public detail::activation<squareplus<T>, T> {
             const D w = half_b / (e * s);
             return xsimd::select(xd > D(0), D(1) - w, w);
           });
-    const B xs = x * B(U(1) / U(scale_));
+    else
+      return derivative_double(x);
+  }
+
+ private:
+  template <class B>
+  RECTIFY_INLINE B forward_double(const B& x) const {
+    const B xs = x * B(1 / scale_);
     const B ax = xsimd::abs(xs);
-    const B half_b(U(0.5) * U(scaled_b_));
+    const B half_b(0.5 * scaled_b_);
+    // Far out r ~ b/(4|x|) is subnormal (|x| > 4.5e307 for b = 4): it is formed as the quotient
+    // by e 2^-64 (exact) and scaled back without subnormal arithmetic (detail/subnormal.hpp).
+    const B r = detail::where_needed(
+        is_far(ax),
+        [&] {
+          return detail::times_2_pow_minus_64(B(0.5) * half_b / (far_sums(ax).e * B(0x1p-64)));
+        },
+        [&] {
+          const auto q = near_sums(xs);
+          return detail::divide(half_b, B(0), q.d.hi, q.d.lo);
+        });
+    const B f = xsimd::select(x > B(0), xs + r, r);
+    return scale_ == T(1) ? f : f * B(scale_);
+  }
+  template <class B>
+  RECTIFY_INLINE B derivative_double(const B& x) const {
+    const B xs = x * B(1 / scale_);
+    const B ax = xsimd::abs(xs);
+    const B half_b(0.5 * scaled_b_);
     const B w = detail::where_needed(
         is_far(ax),
         [&] {
@@ -124,8 +137,6 @@ class squareplus : public detail::activation<squareplus<T>, T> {
         });
     return xsimd::select(x > B(0), B(1) - w, w);
   }
-
- private:
   // float: both halves of the batch in double, rounded to float once. x^2 + b is exact to 2^-53
   // there for every float x and b (no overflow, no huge-b scaling), and s = sqrt(x^2 + b) to
   // 2^-53 relative, so the plain formulas serve where x + s and 1 + x/s cancel by less than
@@ -165,12 +176,11 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     const auto d = detail::two_sum(s_hi, xsimd::abs(x));
     return {{s_hi, s_lo}, {d.hi, d.lo + s_lo}};
   }
-  // |x| > 2^500 (float: 2^60), where x^2 would overflow: at half scale, h = s/2 and
-  // e = (s + |x|)/2, with s = |x| sqrt(1 + (b/x)/x).
+  // |x| > 2^500, where x^2 would overflow: at half scale, h = s/2 and e = (s + |x|)/2, with
+  // s = |x| sqrt(1 + (b/x)/x).
   template <class B>
   RECTIFY_INLINE static typename B::batch_bool_type is_far(const B& ax) {
-    using U = typename B::value_type;
-    return ax > B(std::is_same_v<U, double> ? U(0x1p500) : U(0x1p60));
+    return ax > B(0x1p500);
   }
   template <class B>
   struct half_sums {
@@ -187,12 +197,14 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     return {h, h + B(0.5) * ax};
   }
 
-  static constexpr T huge_b = std::is_same_v<T, double> ? T(0x1p900) : T(0x1p100);
-  static constexpr T huge_scale = std::is_same_v<T, double> ? T(0x1p256) : T(0x1p32);
+  // Float never scales (in_double has the range): its huge_b is infinite.
+  static constexpr T huge_b =
+      std::is_same_v<T, double> ? T(0x1p900) : std::numeric_limits<T>::infinity();
+  static constexpr T huge_scale = std::is_same_v<T, double> ? T(0x1p256) : T(1);
   T b_;
-  T scale_;     // 1, or 2^256 (float 2^32) for a huge b
+  T scale_;     // 1, or 2^256 for a huge double b
   T scaled_b_;  // b / scale^2
-  T far_cap_;   // sqrt(scaled b) 2^30, see far_sums
+  T far_cap_;   // sqrt(scaled b) 2^30, see far_sums (double)
 };
 
 }  // namespace rectify

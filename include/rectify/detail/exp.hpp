@@ -9,7 +9,7 @@
  *
  * Measured against MPFR on ~5M inputs per function (random bit patterns, uniform ranges,
  * subnormal results, edges); avx512: exp 0.562, exp_dd 0.559, expm1 0.706; sse2 (no fma): 0.575,
- * 0.578, 0.707. Valid for all doubles.
+ * 0.578, 0.707 (expm1 on 1.5M inputs). Valid for all doubles.
  *
  * Range / edges: results in the subnormal range (x in [-745.13, -708.4]) are rounded once, not
  * flushed; x > 709.78 gives +inf; exp(-inf) = 0, exp(+inf) = inf; expm1(-inf) = -1,
