@@ -27,6 +27,7 @@
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/normal_cdf.hpp"
+#include "detail/widen.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -79,16 +80,36 @@ class gelu : public detail::activation<gelu<T>, T> {
 
  private:
   // f' of the tanh form. Its two terms cancel for x < 0, so m = x 2u' and the sums of
-  // sigmoid_slope are carried as hi + lo: rounded plainly in float, the products of the second
-  // term lost up to 6 ULP of the larger term; carried, float stays within 1.9 ULP.
+  // sigmoid_slope are carried as hi + lo (double), or formed in double (float, below): rounded
+  // plainly in float, the products of the second term lost up to 6 ULP of the larger term.
   template <class B>
   RECTIFY_INLINE static B tanh_derivative(const B& x) {
     using U = typename B::value_type;
     const B c = detail::clamp_keep_nan(x, U(-30), U(30));
     const auto two_u = tanh_argument(c);
-    // m = x 2u' = 2 sqrt(2/pi) x (1 + 3 kappa x^2) as hi + lo: near the zero crossing of f' the
-    // error of m is an error of the same size in f'.
-    using k = constants<U>;
+    // Below 2u = -693 (float: -80): f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
+    // f' = sigma(2u) (1 + x 2u' sigma(-2u)), one quotient of hi + lo sums (detail/math.hpp).
+    return detail::where_needed(
+        two_u.hi < B(-detail::exp_limits<U>::reach),
+        [&] {
+          const auto m = slope_factor(c);
+          const auto one_m = detail::two_sum(B(1), m.hi);
+          return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m.lo));
+        },
+        [&]() RECTIFY_INLINE_LAMBDA {
+          if constexpr (std::is_same_v<U, float>) {
+            return tanh_derivative_in_double(c, two_u);
+          } else {
+            const auto m = slope_factor(c);
+            return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m.lo);
+          }
+        });
+  }
+  // m = x 2u' = 2 sqrt(2/pi) x (1 + 3 kappa x^2) as hi + lo: near the zero crossing of f' the
+  // error of m is an error of the same size in f'.
+  template <class B>
+  RECTIFY_INLINE static detail::double_double<B> slope_factor(const B& c) {
+    using k = constants<typename B::value_type>;
     const auto square = detail::two_prod(c, c);
     const auto a = detail::two_prod(B(k::three_kappa_hi), square.hi);
     const B a_lo = a.lo + (B(k::three_kappa_hi) * square.lo + B(k::three_kappa_lo) * square.hi);
@@ -96,18 +117,35 @@ class gelu : public detail::activation<gelu<T>, T> {
     const auto v = detail::two_prod(c, g.hi);
     const B v_lo = detail::fma(c, g.lo + a_lo, v.lo);
     const auto m = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
-    const B m_lo = m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi);
-    // Below 2u = -693 (float: -80): f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
-    // f' = sigma(2u) (1 + x 2u' sigma(-2u)), one quotient of hi + lo sums (detail/math.hpp).
-    return detail::where_needed(
-        two_u.hi < B(-detail::exp_limits<U>::reach),
-        [&] {
-          const auto one_m = detail::two_sum(B(1), m.hi);
-          return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m_lo));
-        },
-        [&]() RECTIFY_INLINE_LAMBDA {
-          return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m_lo);
-        });
+    return {m.hi, m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi)};
+  }
+  // Float, away from the left tail: t = e^-|2u| as one rounded float (exp_short, at most 0.891
+  // ULP; 2u from its hi + lo), then sigmoid_slope's quotient in double, both halves of the batch,
+  // rounded to float once: f' = n/(1 + t)^2 with n = t(1 + m + t) (x < 0) or 1 + t(1 + m) (x >= 0),
+  // m = x 2u' formed in double from x. The cancellation of 1 + m + t near the zero crossing is
+  // then exact to 2^-50 or so, against the terms that cancel, and t's error reaches f' about
+  // 1:1: over every float 1.65 ULP (the float hi + lo version: 1.15), and 1.35x faster
+  // (derivative; backward 1.44x).
+  template <class B>
+  RECTIFY_INLINE static B tanh_derivative_in_double(const B& c,
+                                                    const detail::double_double<B>& two_u) {
+    using A = typename B::arch_type;
+    using D = xsimd::batch<double, A>;
+    using k = constants<double>;
+    constexpr float reach = detail::exp_limits<float>::reach;
+    const auto non_negative = two_u.hi >= B(0);
+    const B magnitude = xsimd::abs(two_u.hi);
+    const B t = detail::exp_short(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
+                                  xsimd::select(non_negative, -two_u.lo, two_u.lo));
+    auto half = [](const D& x, const D& td) RECTIFY_INLINE_LAMBDA {
+      const D m = D(k::two_sqrt_2_over_pi_hi) * x * detail::fma(D(k::three_kappa_hi), x * x, D(1));
+      const D d = D(1) + td;
+      const D n = xsimd::select(x < D(0), td * (d + m), detail::fma(td, m, d));
+      return n / (d * d);
+    };
+    const auto wc = detail::widen(c);
+    const auto wt = detail::widen(t);
+    return detail::narrow(detail::widened<A>{half(wc.low, wt.low), half(wc.high, wt.high)});
   }
 
   // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x).
