@@ -22,6 +22,7 @@
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
+#include "detail/widen.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -57,6 +58,57 @@ class softplus : public detail::activation<softplus<T>, T> {
   // the translation unit grew (softplus' forward 0.87x, measured).
   template <class B>
   RECTIFY_INLINE B body_forward(const B& x, const detail::double_double<B>& y) const {
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+      return body_forward_in_double(x, y);
+    else
+      return body_forward_hi_lo(x, y);
+  }
+  // Float: t = e^-|y| as one rounded float (exp_short, at most 0.891 ULP), then max(y, 0) +
+  // ln(1 + t) and the division by k in double (y = k x is exact there), rounded to float once.
+  // t's relative error reaches ln(1 + t) at most 1:1 (t/((1 + t) ln(1 + t)) <= 1), so f is
+  // within t's error plus the last rounding.
+  template <class B>
+  RECTIFY_INLINE B body_forward_in_double(const B& x, const detail::double_double<B>& y) const {
+    using A = typename B::arch_type;
+    using D = xsimd::batch<double, A>;
+    constexpr float reach = detail::exp_limits<float>::reach;
+    const auto non_negative = y.hi >= B(0);
+    const B magnitude = xsimd::abs(y.hi);
+    const B t = detail::exp_short(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
+                                  xsimd::select(non_negative, -y.lo, y.lo));
+    const double k = k_;
+    const double inv_k = 1.0 / k;
+    auto half = [k, inv_k](const D& xd, const D& td) RECTIFY_INLINE_LAMBDA {
+      // +-inf and NaN: the caller's selects.
+      const D sp = xsimd::max(D(k) * xd, D(0)) + log1p_unit(td);
+      return k == 1.0 ? sp : sp * D(inv_k);
+    };
+    const auto wx = detail::widen(x);
+    const auto wt = detail::widen(t);
+    const B f = detail::narrow(detail::widened<A>{half(wx.low, wt.low), half(wx.high, wt.high)});
+    return xsimd::select(y.hi > B(detail::exp_limits<float>::negligible), x, f);
+  }
+  // ln(1 + t) in double for a float t in [0, 1] (or NaN), to about 2^-34 relative: enough for a
+  // float result. 1 + t = 2^e (1 + g), e = 1 where 1 + t > sqrt 2 (g = (t - 1)/2, exact), else
+  // e = 0 (g = t): g in [-0.293, 0.415). ln(1 + g) = 2 atanh(s), s = g/(2 + g), |s| <= 0.1716,
+  // by its Taylor series 2s(1 + s^2/3 + ... + s^10/11): the first term left out, s^12/13, is
+  // below 2^-34 of the sum. No cancellation: for e = 0, g = t and the series starts at t.
+  template <class D>
+  RECTIFY_INLINE static D log1p_unit(const D& t) {
+    constexpr double sqrt2_minus_1 = 0x1.a827999fcef34p-2;  // rounded: either side would do
+    constexpr double ln2 = 0x1.62e42fefa39efp-1;
+    const auto upper = t > D(sqrt2_minus_1);
+    const D g = xsimd::select(upper, (t - D(1)) * D(0.5), t);
+    const D s = g / (D(2) + g);
+    const D w = s * s;
+    const D w2 = w * w;
+    const D p_high = detail::fma(detail::fma(D(1.0 / 11), w, D(1.0 / 9)), w2,
+                                 detail::fma(D(1.0 / 7), w, D(1.0 / 5)));
+    const D p = detail::fma(p_high, w2, detail::fma(D(1.0 / 3), w, D(1)));
+    return detail::fma(D(2) * s, p, xsimd::select(upper, D(ln2), D(0)));
+  }
+  template <class B>
+  RECTIFY_INLINE B body_forward_hi_lo(const B& x, const detail::double_double<B>& y) const {
     using U = typename B::value_type;
     // t = e^-|y| from exp_normal (detail::exp_split), then log1p: in float rectify's own
     // (0.57 ULP, detail/exp_float.hpp), in double xsimd's.
