@@ -27,6 +27,7 @@
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
+#include "detail/widen.hpp"
 #include "kernels.hpp"
 
 namespace rectify {
@@ -43,22 +44,10 @@ class delu : public detail::activation<delu<T>, T> {
 
   template <class B>
   RECTIFY_INLINE B forward_math(const B& x) const {
-    using U = typename B::value_type;
-    const auto y = scaled(x);
-    // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1. Where
-    // e^(a*x) overflows (only reachable with an explicit xc > 709/a; float: 88/a) the quotient
-    // is formed as e^(a*x - ln b) instead, so a large b still gives the finite value it should.
-    const B em = detail::expm1(y.hi);
-    const B expm1_y = xsimd::select(em < B(huge<U>), detail::fma(em + B(1), y.lo, em), em);
-    const B quotient = detail::where_needed(
-        y.hi > B(overflowing<U>) && x <= B(U(xc_)),
-        [&] { return detail::exp_dd(y.hi - B(U(log_b_)), y.lo); },
-        detail::divide_by_constant(expm1_y, B(0), U(b_)));
-    // With a tiny a even -DBL_MAX is not far left: the limit -1/b at -inf is set explicitly.
-    const B at_minus_inf = B(U(-1) / U(b_));
-    return xsimd::select(
-        x > B(U(xc_)), x,
-        xsimd::select(x == B(-std::numeric_limits<U>::infinity()), at_minus_inf, quotient));
+    if constexpr (std::is_same_v<typename B::value_type, float>)
+      return forward_in_double(x);
+    else
+      return forward_hi_lo(x);
   }
   template <class B>
   RECTIFY_INLINE B derivative_math(const B& x) const {
@@ -77,6 +66,44 @@ class delu : public detail::activation<delu<T>, T> {
   }
 
  private:
+  // Float: (e^(a x) - 1)/b in double, both halves of the batch, rounded to float once. a x is
+  // exact in double, e^(a x) - 1 from detail::expm1_for_float (about 2^-30 relative; its clamp
+  // to [-40, 708] gives -1/b at -inf, and beyond 708 a result that overflows float as the true
+  // one does), and the division a product by 1/b (rounded in double): within 0.5 ULP and a
+  // little for every a and b.
+  template <class B>
+  RECTIFY_INLINE B forward_in_double(const B& x) const {
+    using A = typename B::arch_type;
+    using D = xsimd::batch<double, A>;
+    const double a = a_;
+    const double inv_b = 1.0 / double(b_);
+    auto half = [a, inv_b](const D& xd)
+                    RECTIFY_INLINE_LAMBDA { return detail::expm1_for_float(D(a) * xd) * D(inv_b); };
+    const auto w = detail::widen(x);
+    return xsimd::select(x > B(float(xc_)), x,
+                         detail::narrow(detail::widened<A>{half(w.low), half(w.high)}));
+  }
+  // Double: expm1 of a x = hi + lo, divided by b with one rounding.
+  template <class B>
+  RECTIFY_INLINE B forward_hi_lo(const B& x) const {
+    using U = typename B::value_type;
+    const auto y = scaled(x);
+    // expm1(hi + lo) = expm1(hi) + e^hi * lo to first order, and e^hi = expm1(hi) + 1. Where
+    // e^(a*x) overflows (only reachable with an explicit xc > 709/a; float: 88/a) the quotient
+    // is formed as e^(a*x - ln b) instead, so a large b still gives the finite value it should.
+    const B em = detail::expm1(y.hi);
+    const B expm1_y = xsimd::select(em < B(huge<U>), detail::fma(em + B(1), y.lo, em), em);
+    const B quotient = detail::where_needed(
+        y.hi > B(overflowing<U>) && x <= B(U(xc_)),
+        [&] { return detail::exp_dd(y.hi - B(U(log_b_)), y.lo); },
+        detail::divide_by_constant(expm1_y, B(0), U(b_)));
+    // With a tiny a even -DBL_MAX is not far left: the limit -1/b at -inf is set explicitly.
+    const B at_minus_inf = B(U(-1) / U(b_));
+    return xsimd::select(
+        x > B(U(xc_)), x,
+        xsimd::select(x == B(-std::numeric_limits<U>::infinity()), at_minus_inf, quotient));
+  }
+
   delu(T a, T b, std::optional<T> xc)
       : a_(detail::require_positive("delu", "a", a)),
         b_(detail::require_positive("delu", "b", b)),

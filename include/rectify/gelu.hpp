@@ -4,8 +4,9 @@
 //   tanh:   f(x) = (x/2)*(1 + tanh(u)),  u = sqrt(2/pi)*(x + 0.044715*x^3)
 //           f'(x) = the exact derivative of that formula
 //
-// Parameter: gelu_approximation::none (default) or ::tanh. Types: float, double; both forms
-// run natively in float (the exact one with a double polynomial inside, see exact_float).
+// Parameter: gelu_approximation::none (default) or ::tanh. Types: float, double; in float the
+// exact form is evaluated in double to float accuracy (exact_in_double), the tanh form in float
+// with its derivative's quotient in double (tanh_derivative_in_double).
 // Edges: NaN -> NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1. Why, exact form:
 // Phi comes from detail/normal_cdf.hpp as e^(-x^2/2) times a smooth factor, with x^2/2 formed
 // exactly, so gelu(-10) is the tiny -7.6e-23 it is, not 0 from 1 + erf(x/sqrt2) cancelling. Why,
@@ -23,6 +24,7 @@
 
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
+#include "detail/exp.hpp"
 #include "detail/fma.hpp"
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
@@ -199,106 +201,47 @@ class gelu : public detail::activation<gelu<T>, T> {
     return detail::exp_times(exponent.hi, exponent_lo, m);
   }
 
-  // The exact form in float, natively (the double kernel widened to double ran at 0.13
-  // elements/ns, a quarter of this). With z = |x|, Phi(-z) = Q(z) e^(-z^2/2): Q from
-  // detail/normal_cdf.hpp, rounded once from double; e^(-z^2/2) as hi + lo from the short float
-  // exp, its argument exact (two_prod). Phi(x) is Phi(-z) for x < 0 and 1 - Phi(-z) (>= 1/2, no
-  // cancellation) for x >= 0, carried as hi + lo so that x Phi(x) rounds once. f' = Phi(x) + x
-  // phi(x) = e^(-z^2/2) h for x < 0 and 1 - e^(-z^2/2) h for x >= 0, h = Q(z) - k z (k = 1/sqrt(2
-  // pi)), which crosses zero at z = 0.7518 (error counted against the larger term there, SPEC.md).
-  // Where z > 12.5 the exp argument leaves the short kernel's range and, for x < 0, the results
-  // reach the subnormal range: there exp_times rounds m e^(-z^2/2) once (m = x Q or h); for x
-  // > 12.5, f = x and f' = 1 in float. Below z = 15 (clamped) both are 0 in float.
-  template <class A>
-  struct exact_parts {
-    xsimd::batch<float, A> xc;                                  // x clamped to [-15, 15]
-    xsimd::batch<float, A> z;                                   // |xc|
-    xsimd::batch<float, A> q;                                   // Q(z) = Phi(-z) e^(z^2/2)
-    typename xsimd::batch<float, A>::batch_bool_type far_left;  // x < -12.5
-  };
-  template <class A>
-  RECTIFY_INLINE static exact_parts<A> exact_float(const xsimd::batch<float, A>& x) {
-    using B = xsimd::batch<float, A>;
-    const B xc = detail::clamp_keep_nan(x, -15.0f, 15.0f);
-    const B z = xsimd::abs(xc);
-    return {xc, z, detail::normal_tail_scaled(z), x < B(-12.5f)};
+  // The exact form in float, evaluated in double from the float x (the double kernel itself,
+  // widened, ran at 0.13 elements/ns: it carries every step to double accuracy; this needs only
+  // 2^-30 or so). With z = |x|, Phi(-z) = Q(z) e^(-z^2/2): Q from detail/normal_cdf.hpp (2^-29.5
+  // relative), z^2/2 exact in double, e^(-z^2/2) from detail::exp_for_float (2^-30). Phi(x) is
+  // Phi(-z) for x < 0 and 1 - Phi(-z) (>= 1/2, no cancellation) for x >= 0; f = x Phi(x). f' =
+  // Phi(x) + x phi(x) = e^(-z^2/2) h for x < 0 and 1 - e^(-z^2/2) h for x >= 0, h = Q(z) - k z (k
+  // = 1/sqrt(2 pi)), which crosses zero at z = 0.7518: the double h is good to 2^-30 of Q there,
+  // the larger term. Each half rounded to float once; results in float's subnormal range are
+  // normal doubles until then (x down to -15, where e^(-z^2/2) is 2e-49), so they round once and
+  // take no x86 assists. x is clamped to [-15, 15]: beyond, f is 0 or x and f' 0 or 1 in float.
+  template <class A, class Math>
+  RECTIFY_INLINE static xsimd::batch<float, A> exact_in_double(const xsimd::batch<float, A>& x,
+                                                               Math math) {
+    const auto w = detail::widen(detail::clamp_keep_nan(x, -15.0f, 15.0f));
+    return detail::narrow(detail::widened<A>{math(w.low), math(w.high)});
   }
-  // e^(-z^2/2) as hi + lo for z <= 12.5 (z clamped there), from exp_normal.
-  template <class A>
-  RECTIFY_INLINE static detail::double_double<xsimd::batch<float, A>> gauss(
-      const exact_parts<A>& p) {
-    using B = xsimd::batch<float, A>;
-    const B z = xsimd::select(p.z > B(12.5f), B(12.5f), p.z);
-    const auto square = detail::two_prod(z, z);
-    return detail::exp_normal(B(-0.5f) * square.hi, B(-0.5f) * square.lo);
-  }
-  // (m + m_lo) e^(-z^2/2) rounded once, for x < -12.5, where it may be subnormal and -z^2/2 is
-  // beyond exp_normal's reach: e^(-z^2/2 + 64 ln2) as hi + lo, the product, then the exact
-  // scaling by 2^-64 (one more rounding only for a subnormal result, done without subnormal
-  // arithmetic: detail/subnormal.hpp). 64 ln2 is split as in
-  // detail::exp_times: its high part, a multiple of 2^-17, adds exactly to -z^2/2 in [-112.5, -78].
-  template <class A>
-  static xsimd::batch<float, A> far_left_times_gauss(const exact_parts<A>& p,
-                                                     const xsimd::batch<float, A>& m,
-                                                     const xsimd::batch<float, A>& m_lo) {
-    using B = xsimd::batch<float, A>;
-    const auto square = detail::two_prod(p.z, p.z);
-    const auto e = detail::exp_normal(B(-0.5f) * square.hi + B(0x1.62e43p+5f),
-                                      B(-0.5f) * square.lo + B(-0x1.05c61p-23f));
-    const B low = detail::fma(m, e.lo, m_lo * e.hi);
-    if constexpr (detail::has_fused_fma<A>) {
-      return detail::times_2_pow_minus_64(detail::fma(m, e.hi, low));
-    } else {
-      const auto product = detail::two_prod(m, e.hi);
-      return detail::times_2_pow_minus_64(product.hi + (product.lo + low));
-    }
+  template <class D>
+  RECTIFY_INLINE static D gauss_for_float(const D& z) {
+    return detail::exp_for_float(D(-0.5) * (z * z));
   }
   template <class A>
   RECTIFY_INLINE static xsimd::batch<float, A> forward_exact_float(
       const xsimd::batch<float, A>& x) {
     using B = xsimd::batch<float, A>;
-    const auto p = exact_float(x);
-    const auto near = [&] {
-      // Phi(-z) = q e as hi + lo; for x >= 0, Phi(x) = 1 - Phi(-z) by Fast2Sum.
-      const auto e = gauss(p);
-      const auto g = detail::two_prod(p.q, e.hi);
-      const B g_lo = detail::fma(p.q, e.lo, g.lo);
-      const B s = B(1.0f) - g.hi;
-      const B s_lo = ((B(1.0f) - s) - g.hi) - g_lo;
-      const auto negative = x < B(0.0f);
-      const B cdf = xsimd::select(negative, g.hi, s);
-      const B cdf_lo = xsimd::select(negative, g_lo, s_lo);
-      // x (cdf + cdf_lo) rounded once; x cdf_lo with the clamped x: for x = +inf, cdf_lo is
-      // tiny but not 0. Without a fused fma, x cdf is formed exactly (two_prod) from the
-      // clamped x and x > 15, where Phi(x) = 1 in float, is x itself.
-      if constexpr (detail::has_fused_fma<A>) {
-        return detail::fma(x, cdf, p.xc * cdf_lo);
-      } else {
-        const auto product = detail::two_prod(p.xc, cdf);
-        return xsimd::select(x > B(15.0f), x, product.hi + (product.lo + p.xc * cdf_lo));
-      }
-    };
-    return detail::where_needed(
-        p.far_left,
-        [&] {
-          const auto m = detail::two_prod(p.xc, p.q);
-          return far_left_times_gauss(p, m.hi, m.lo);
-        },
-        near);
+    using D = xsimd::batch<double, A>;
+    const B f = exact_in_double(x, [](const D& xd) RECTIFY_INLINE_LAMBDA {
+      const D z = xsimd::abs(xd);
+      const D tail = detail::normal_tail_scaled(z) * gauss_for_float(z);  // Phi(-z)
+      return xd * xsimd::select(xd < D(0), tail, D(1) - tail);
+    });
+    return xsimd::select(x > B(15.0f), x, f);
   }
   template <class A>
   RECTIFY_INLINE static xsimd::batch<float, A> derivative_exact_float(
       const xsimd::batch<float, A>& x) {
-    using B = xsimd::batch<float, A>;
-    const auto p = exact_float(x);
-    const B h = detail::normal_tail_scaled(p.z, true);
-    return detail::where_needed(
-        p.far_left, [&] { return far_left_times_gauss(p, h, B(0.0f)); },
-        [&]() RECTIFY_INLINE_LAMBDA {
-          const auto e = gauss(p);
-          return xsimd::select(x < B(0.0f), detail::fma(e.hi, h, e.lo * h),
-                               detail::fnma(e.hi, h, B(1.0f)) - e.lo * h);
-        });
+    using D = xsimd::batch<double, A>;
+    return exact_in_double(x, [](const D& xd) RECTIFY_INLINE_LAMBDA {
+      const D z = xsimd::abs(xd);
+      const D g = detail::normal_tail_scaled(z, true) * gauss_for_float(z);
+      return xsimd::select(xd < D(0), g, D(1) - g);
+    });
   }
 
   // 2*sqrt(2/pi), 0.044715 and 3*0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits

@@ -295,4 +295,43 @@ RECTIFY_INLINE xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
   return xsimd::any(large) ? xsimd::select(large, exp(x), res) : res;
 }
 
+// e^x and e^x - 1 in double to about 2^-30 relative, for results rounded to float (the float
+// gelu, elu-like and delu forwards evaluate in double): rounded to float, within 0.5 + 2^-6 ULP.
+// With short_reduce's k and r = r_hi + r_lo (its error and ln2_lo's part ignored: below 2^-44
+// relative), e^r - 1 = r + r^2 q(r) with q the Taylor polynomial to r^6/8!: the first term left
+// out, r^9/9!, is below 2^-30.7 of e^r - 1 for |r| <= 0.347. Then e^x = 2^k + 2^k (e^r - 1) and
+// e^x - 1 = (2^k - 1) + 2^k (e^r - 1), each with one rounding (fma; 2^k - 1 is exact for k in
+// [-58, 53]); the latter cancels nothing: for k = 0 it is e^r - 1 itself, otherwise |e^x - 1| >=
+// 0.29. x must be in [-708, 708] (short_reduce's 2^k); NaN -> NaN. Results far below float's
+// range are normal doubles, so subnormal float results round once, in the final conversion.
+template <class A>
+struct for_float_parts {
+  xsimd::batch<double, A> scale;  // 2^k
+  xsimd::batch<double, A> em1_r;  // e^r - 1
+};
+template <class A>
+RECTIFY_INLINE for_float_parts<A> exp_parts_for_float(const xsimd::batch<double, A>& x) {
+  using B = xsimd::batch<double, A>;
+  const auto k = exp_impl::short_reduce(x, B(0.0));
+  const B r = k.r_hi + k.r_lo;
+  const B r2 = r * r;
+  const B q_low = detail::fma(B(1.0 / 6), r, B(0.5));
+  const B q_mid = detail::fma(B(1.0 / 120), r, B(1.0 / 24));
+  const B q_high = detail::fma(B(1.0 / 40320), r2, detail::fma(B(1.0 / 5040), r, B(1.0 / 720)));
+  const B q = detail::fma(detail::fma(q_high, r2, q_mid), r2, q_low);
+  return {k.scale, detail::fma(r2, q, r)};
+}
+template <class A>
+RECTIFY_INLINE xsimd::batch<double, A> exp_for_float(const xsimd::batch<double, A>& x) {
+  const auto p = exp_parts_for_float(x);
+  return detail::fma(p.scale, p.em1_r, p.scale);
+}
+// x is clamped to [-40, 708] first: below -40, e^x - 1 is -1 in float.
+template <class A>
+RECTIFY_INLINE xsimd::batch<double, A> expm1_for_float(const xsimd::batch<double, A>& x) {
+  using B = xsimd::batch<double, A>;
+  const auto p = exp_parts_for_float(exp_impl::clamp(x, -40.0, 708.0));
+  return detail::fma(p.scale, p.em1_r, p.scale - B(1.0));
+}
+
 }  // namespace rectify::detail

@@ -1,7 +1,7 @@
 /*
  * rectify::detail::normal_cdf, normal_cdf_slope (Phi(x) + x phi(x)) -- lane-wise
  * standard normal CDF and the derivative of x Phi(x) on xsimd (double); normal_tail_scaled, Phi(-z)
- * e^(z^2/2), for float callers (at the end of the file).
+ * e^(z^2/2) in double to float accuracy, for the float gelu (at the end of the file).
  *
  *   normal_cdf(x)  Phi(x) = erfc(-x / sqrt 2) / 2    max error 1.19 ULP (relative, all x)
  *
@@ -232,35 +232,35 @@ RECTIFY_INLINE xsimd::batch<double, A> normal_cdf_slope(const xsimd::batch<doubl
       });
 }
 
-// For float callers: Q(z) = Phi(-z) e^(z^2/2), 0 <= z <= 15, rounded to float once (about 0.55
-// ULP; NaN -> NaN). With it, Phi(-z) = Q(z) e^(-z^2/2) where the caller forms e^(-z^2/2) in float
-// as hi + lo: no 1 + erf cancellation and no separate central piece, so every lane runs the same
-// instructions. Q falls like k/z, so it is one polynomial in v = 4/(z + 4) in [0.21, 1]:
-// Q = v P(v), P of degree 10, relative error 2^-29.5 (tools/sollya/normal_cdf_float.sollya).
-// It is evaluated in double, for two reasons measured in float: near z = 0 (v ~ 1) the ten
-// Horner partial sums are all of the size of the result and their roundings add up (2.7 ULP at
-// z = 0.087), and Q is ill-conditioned in v (d ln Q / d ln v = (z + 4)(k/Q - z) = 3.2 at z = 0),
-// so a float v alone would cost up to 3 ULP. In double, z + 4 and v are good to 2^-52.
-// minus_kz = true returns Q(z) - k z instead, rounded once from double: Phi(-z) - z phi(z) =
-// e^(-z^2/2) (Q(z) - k z), the derivative of x Phi(x) at x = -z, which crosses zero at z = 0.75.
+// For float callers (the float gelu, evaluated in double): Q(z) = Phi(-z) e^(z^2/2), 0 <= z <= 15,
+// in double to 2^-29.5 relative (NaN -> NaN). With it, Phi(-z) = Q(z) e^(-z^2/2): no 1 + erf
+// cancellation and no separate central piece, so every lane runs the same instructions. Q falls
+// like k/z, so it is one polynomial in v = 4/(z + 4) in [0.21, 1]: Q = v P(v), P of degree 10,
+// relative error 2^-29.5 (tools/sollya/normal_cdf_float.sollya). It is evaluated in double, for
+// two reasons measured in float: near z = 0 (v ~ 1) the partial sums are all of the size of the
+// result and their roundings add up (2.7 ULP at z = 0.087), and Q is ill-conditioned in v (d ln
+// Q / d ln v = (z + 4)(k/Q - z) = 3.2 at z = 0), so a float v alone would cost up to 3 ULP. In
+// double, z + 4 and v are good to 2^-52. minus_kz = true returns Q(z) - k z instead: Phi(-z) - z
+// phi(z) = e^(-z^2/2) (Q(z) - k z), the derivative of x Phi(x) at x = -z, which crosses zero at
+// z = 0.75.
 template <class A>
-RECTIFY_INLINE xsimd::batch<float, A> normal_tail_scaled(const xsimd::batch<float, A>& z,
-                                                         bool minus_kz = false) {
-  const auto tail = [minus_kz](const xsimd::batch<double, A>& zd) {
-    using D = xsimd::batch<double, A>;
-    const D v = D(4.0) / (zd + D(4.0));
-    // P(v) = c0 + c1 v + ... + c10 v^10 by Horner, from c10 down.
-    D p(-0x1.79fea4f611edfp-7);
-    for (double c :
-         {0x1.5f36ce15aa238p-4, -0x1.f5ed9a09b6ca6p-3, 0x1.5137cf9c1ca3ep-2, -0x1.ef432c0343253p-3,
-          0x1.8136436d509b1p-3, 0x1.454bfef1ff5eep-7, 0x1.8254ce1de5994p-4, 0x1.7653ec2f237e8p-4,
-          0x1.9950852017b4p-4, 0x1.987c0e396750cp-4})
-      p = detail::fma(p, v, D(c));
-    const D q = p * v;
-    return minus_kz ? detail::fnma(zd, D(normal_impl::k_hi), q) : q;
-  };
-  const auto w = detail::widen(z);
-  return detail::narrow<A>({tail(w.low), tail(w.high)});
+RECTIFY_INLINE xsimd::batch<double, A> normal_tail_scaled(const xsimd::batch<double, A>& z,
+                                                          bool minus_kz = false) {
+  using D = xsimd::batch<double, A>;
+  const D v = D(4.0) / (z + D(4.0));
+  // P(v) = c0 + c1 v + ... + c10 v^10 by Estrin: 5 steps after v instead of Horner's 10 (its
+  // rounding errors, near 2^-48 of P in double, do not matter at 2^-29.5).
+  const D v2 = v * v;
+  const D v4 = v2 * v2;
+  const D p01 = detail::fma(D(0x1.9950852017b4p-4), v, D(0x1.987c0e396750cp-4));
+  const D p23 = detail::fma(D(0x1.8254ce1de5994p-4), v, D(0x1.7653ec2f237e8p-4));
+  const D p45 = detail::fma(D(0x1.8136436d509b1p-3), v, D(0x1.454bfef1ff5eep-7));
+  const D p67 = detail::fma(D(0x1.5137cf9c1ca3ep-2), v, D(-0x1.ef432c0343253p-3));
+  const D p89 = detail::fma(D(0x1.5f36ce15aa238p-4), v, D(-0x1.f5ed9a09b6ca6p-3));
+  const D p8_10 = detail::fma(D(-0x1.79fea4f611edfp-7), v2, p89);
+  const D p0_7 = detail::fma(detail::fma(p67, v2, p45), v4, detail::fma(p23, v2, p01));
+  const D q = detail::fma(p8_10, v4 * v4, p0_7) * v;
+  return minus_kz ? detail::fnma(z, D(normal_impl::k_hi), q) : q;
 }
 
 }  // namespace rectify::detail
