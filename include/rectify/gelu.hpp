@@ -5,8 +5,8 @@
 //           f'(x) = the exact derivative of that formula
 //
 // Parameter: gelu_approximation::none (default) or ::tanh. Types: float, double; in float the
-// exact form is evaluated in double to float accuracy (exact_in_double), the tanh form in float
-// with its derivative's quotient in double (tanh_derivative_in_double).
+// exact and the tanh form are evaluated in double to float accuracy (exact_in_double,
+// tanh_in_double).
 // Edges: NaN -> NaN; f(-inf) = 0, f(+inf) = +inf, f'(-inf) = 0, f'(+inf) = 1. Why, exact form:
 // Phi comes from detail/normal_cdf.hpp as e^(-x^2/2) times a smooth factor, with x^2/2 formed
 // exactly, so gelu(-10) is the tiny -7.6e-23 it is, not 0 from 1 + erf(x/sqrt2) cancelling. Why,
@@ -52,21 +52,14 @@ class gelu : public detail::activation<gelu<T>, T> {
       else
         return forward_exact{}(x);
     }
-    using U = typename B::value_type;
-    // Beyond +-30, sigma(2u) is exactly 0 or 1: x is clamped there (no -inf*0 is formed), and
-    // f = x beyond +30.
-    const B c = detail::clamp_keep_nan(x, U(-30), U(30));
-    const auto two_u = tanh_argument(c);
-    // Below 2u = -693 (float: -80), beyond exp_normal's reach, sigma(2u) = e^(2u) to well
-    // within an ULP: exp_times keeps a subnormal f rounded once. Above, the quotient: a tail
-    // from -40 (float: -20) on, as silu's, made nearly every batch of inputs in [-8, 8] run both
-    // formulas (gelu_tanh forward 1.4x faster in float without).
-    return detail::where_needed(
-        two_u.hi < B(-detail::exp_limits<U>::reach),
-        [&] { return detail::exp_times(two_u.hi, two_u.lo, c); },
-        [&]() RECTIFY_INLINE_LAMBDA {
-          return xsimd::select(x > B(30), x, detail::times_sigmoid(c, two_u.hi, two_u.lo));
-        });
+    if constexpr (std::is_same_v<typename B::value_type, float>) {
+      return xsimd::select(
+          x > B(30.0f), x,
+          tanh_in_double(x, [](const auto& c, const auto& t)
+                                RECTIFY_INLINE_LAMBDA { return tanh_forward_double(c, t); }));
+    } else {
+      return tanh_forward(x);
+    }
   }
 
   template <class B>
@@ -77,19 +70,74 @@ class gelu : public detail::activation<gelu<T>, T> {
       else
         return derivative_exact{}(x);
     }
-    return tanh_derivative(x);
+    if constexpr (std::is_same_v<typename B::value_type, float>) {
+      return tanh_in_double(x, [](const auto& c, const auto& t)
+                                   RECTIFY_INLINE_LAMBDA { return tanh_derivative_double(c, t); });
+    } else {
+      return tanh_derivative(x);
+    }
   }
 
  private:
-  // f' of the tanh form. Its two terms cancel for x < 0, so m = x 2u' and the sums of
-  // sigmoid_slope are carried as hi + lo (double), or formed in double (float, below): rounded
-  // plainly in float, the products of the second term lost up to 6 ULP of the larger term.
+  // The tanh form in double: f.
+  template <class B>
+  RECTIFY_INLINE static B tanh_forward(const B& x) {
+    // Beyond +-30, sigma(2u) is exactly 0 or 1: x is clamped there (no -inf*0 is formed), and
+    // f = x beyond +30.
+    const B c = detail::clamp_keep_nan(x, -30.0, 30.0);
+    const auto two_u = tanh_argument(c);
+    // Below 2u = -693, beyond exp_normal's reach, sigma(2u) = e^(2u) to well within an ULP:
+    // exp_times keeps a subnormal f rounded once. Above, the quotient (a tail from -40 on, as
+    // silu's, made nearly every batch of inputs in [-8, 8] run both formulas).
+    return detail::where_needed(
+        two_u.hi < B(-detail::exp_limits<double>::reach),
+        [&] { return detail::exp_times(two_u.hi, two_u.lo, c); },
+        [&]() RECTIFY_INLINE_LAMBDA {
+          return xsimd::select(x > B(30), x, detail::times_sigmoid(c, two_u.hi, two_u.lo));
+        });
+  }
+  // The tanh form in float, evaluated in double from the float x, to float accuracy: 2u =
+  // 2 sqrt(2/pi) x (1 + kappa x^2) in double (good to 2^-50 or so; |2u| up to 745 costs 2^-40
+  // of e^2u), t = e^-|2u| from detail::exp_for_float (2^-30), and then f = x sigma(2u) = x t/(1 +
+  // t) or x/(1 + t), and f' as in sigmoid_slope, n/(1 + t)^2 with n = t(1 + m + t) (x < 0) or
+  // 1 + t(1 + m) (x >= 0), m = x 2u' = 2 sqrt(2/pi) x (1 + 3 kappa x^2): the cancellation of
+  // 1 + m + t near the zero crossing is then good to 2^-30 of the terms that cancel. Each half
+  // rounded to float once; results in float's subnormal range are normal doubles until then (|2u|
+  // is capped at 700: beyond, f and f' are 0 in float), so they round once and take no x86
+  // assists, and no tail formula is needed. x is clamped to [-30, 30] (f = x beyond 30).
+  template <class A, class Math>
+  RECTIFY_INLINE static xsimd::batch<float, A> tanh_in_double(const xsimd::batch<float, A>& x,
+                                                              Math math) {
+    using D = xsimd::batch<double, A>;
+    using k = constants;
+    auto half = [&math](const D& c) RECTIFY_INLINE_LAMBDA {
+      const D two_u = D(k::two_sqrt_2_over_pi_hi) * c * detail::fma(D(k::kappa_hi), c * c, D(1));
+      const D magnitude = xsimd::abs(two_u);
+      return math(c, detail::exp_for_float(-xsimd::select(magnitude > D(700), D(700), magnitude)));
+    };
+    const auto w = detail::widen(detail::clamp_keep_nan(x, -30.0f, 30.0f));
+    return detail::narrow(detail::widened<A>{half(w.low), half(w.high)});
+  }
+  template <class D>
+  RECTIFY_INLINE static D tanh_forward_double(const D& c, const D& t) {
+    return c * xsimd::select(c < D(0), t, D(1)) / (D(1) + t);
+  }
+  template <class D>
+  RECTIFY_INLINE static D tanh_derivative_double(const D& c, const D& t) {
+    using k = constants;
+    const D m = D(k::two_sqrt_2_over_pi_hi) * c * detail::fma(D(k::three_kappa_hi), c * c, D(1));
+    const D d = D(1) + t;
+    const D n = xsimd::select(c < D(0), t * (d + m), detail::fma(t, m, d));
+    return n / (d * d);
+  }
+  // f' of the tanh form in double. Its two terms cancel for x < 0, so m = x 2u' and the sums of
+  // sigmoid_slope are carried as hi + lo.
   template <class B>
   RECTIFY_INLINE static B tanh_derivative(const B& x) {
     using U = typename B::value_type;
     const B c = detail::clamp_keep_nan(x, U(-30), U(30));
     const auto two_u = tanh_argument(c);
-    // Below 2u = -693 (float: -80): f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
+    // Below 2u = -693: f' = e^(2u) (1 + x 2u') to well within an ULP; elsewhere
     // f' = sigma(2u) (1 + x 2u' sigma(-2u)), one quotient of hi + lo sums (detail/math.hpp).
     return detail::where_needed(
         two_u.hi < B(-detail::exp_limits<U>::reach),
@@ -99,19 +147,15 @@ class gelu : public detail::activation<gelu<T>, T> {
           return detail::exp_times(two_u.hi, two_u.lo, one_m.hi + (one_m.lo + m.lo));
         },
         [&]() RECTIFY_INLINE_LAMBDA {
-          if constexpr (std::is_same_v<U, float>) {
-            return tanh_derivative_in_double(c, two_u);
-          } else {
-            const auto m = slope_factor(c);
-            return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m.lo);
-          }
+          const auto m = slope_factor(c);
+          return detail::sigmoid_slope(two_u.hi, two_u.lo, m.hi, m.lo);
         });
   }
   // m = x 2u' = 2 sqrt(2/pi) x (1 + 3 kappa x^2) as hi + lo: near the zero crossing of f' the
   // error of m is an error of the same size in f'.
   template <class B>
   RECTIFY_INLINE static detail::double_double<B> slope_factor(const B& c) {
-    using k = constants<typename B::value_type>;
+    using k = constants;
     const auto square = detail::two_prod(c, c);
     const auto a = detail::two_prod(B(k::three_kappa_hi), square.hi);
     const B a_lo = a.lo + (B(k::three_kappa_hi) * square.lo + B(k::three_kappa_lo) * square.hi);
@@ -121,35 +165,6 @@ class gelu : public detail::activation<gelu<T>, T> {
     const auto m = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
     return {m.hi, m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi)};
   }
-  // Float, away from the left tail: t = e^-|2u| as one rounded float (exp_short, at most 0.891
-  // ULP; 2u from its hi + lo), then sigmoid_slope's quotient in double, both halves of the batch,
-  // rounded to float once: f' = n/(1 + t)^2 with n = t(1 + m + t) (x < 0) or 1 + t(1 + m) (x >= 0),
-  // m = x 2u' formed in double from x. The cancellation of 1 + m + t near the zero crossing is
-  // then exact to 2^-50 or so, against the terms that cancel, and t's error reaches f' about
-  // 1:1: over every float 1.65 ULP (the float hi + lo version: 1.15), and 1.35x faster
-  // (derivative; backward 1.44x).
-  template <class B>
-  RECTIFY_INLINE static B tanh_derivative_in_double(const B& c,
-                                                    const detail::double_double<B>& two_u) {
-    using A = typename B::arch_type;
-    using D = xsimd::batch<double, A>;
-    using k = constants<double>;
-    constexpr float reach = detail::exp_limits<float>::reach;
-    const auto non_negative = two_u.hi >= B(0);
-    const B magnitude = xsimd::abs(two_u.hi);
-    const B t = detail::exp_short(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
-                                  xsimd::select(non_negative, -two_u.lo, two_u.lo));
-    auto half = [](const D& x, const D& td) RECTIFY_INLINE_LAMBDA {
-      const D m = D(k::two_sqrt_2_over_pi_hi) * x * detail::fma(D(k::three_kappa_hi), x * x, D(1));
-      const D d = D(1) + td;
-      const D n = xsimd::select(x < D(0), td * (d + m), detail::fma(td, m, d));
-      return n / (d * d);
-    };
-    const auto wc = detail::widen(c);
-    const auto wt = detail::widen(t);
-    return detail::narrow(detail::widened<A>{half(wc.low, wt.low), half(wc.high, wt.high)});
-  }
-
   // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x).
   struct forward_exact {
     template <class A>
@@ -244,16 +259,15 @@ class gelu : public detail::activation<gelu<T>, T> {
     });
   }
 
-  // 2*sqrt(2/pi), 0.044715 and 3*0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits
-  // for double, 48 for float.
-  template <class U>
+  // 2*sqrt(2/pi), 0.044715 and 3*0.044715 as hi + lo (from MPFR at 300 bits): about 106 bits;
+  // the float forms use the high parts only.
   struct constants;
 
   // 2u = 2*sqrt(2/pi)*x*(1 + kappa*x^2) as hi + lo; each step keeps its rounding error
   // (two_prod/two_sum) and adds the products of the low parts.
   template <class B>
   RECTIFY_INLINE static detail::double_double<B> tanh_argument(const B& x) {
-    using k = constants<typename B::value_type>;
+    using k = constants;
     const auto square = detail::two_prod(x, x);
     const auto kx2 = detail::two_prod(B(k::kappa_hi), square.hi);
     const B kx2_lo = kx2.lo + (B(k::kappa_hi) * square.lo + B(k::kappa_lo) * square.hi);
@@ -270,17 +284,14 @@ class gelu : public detail::activation<gelu<T>, T> {
 };
 
 template <class T>
-template <class U>
 struct gelu<T>::constants {
-  static constexpr bool is_double = std::is_same_v<U, double>;
-  static constexpr U two_sqrt_2_over_pi_hi = is_double ? U(0x1.9884533d43651p+0) : U(0x1.988454p+0);
-  static constexpr U two_sqrt_2_over_pi_lo =
-      is_double ? U(-0x1.cbc0d30ebfd15p-54) : U(-0x1.857936p-25);
-  static constexpr U kappa_hi = is_double ? U(0x1.6e4e26d4801f7p-5) : U(0x1.6e4e26p-5);
-  static constexpr U kappa_lo = is_double ? U(0x1.441355475a31ap-59) : U(0x1.a9003ep-30);
+  static constexpr double two_sqrt_2_over_pi_hi = 0x1.9884533d43651p+0;
+  static constexpr double two_sqrt_2_over_pi_lo = -0x1.cbc0d30ebfd15p-54;
+  static constexpr double kappa_hi = 0x1.6e4e26d4801f7p-5;
+  static constexpr double kappa_lo = 0x1.441355475a31ap-59;
   // 3 * 0.044715 = 0.134145, from its decimal string.
-  static constexpr U three_kappa_hi = is_double ? U(0x1.12ba9d1f60179p-3) : U(0x1.12ba9ep-3);
-  static constexpr U three_kappa_lo = is_double ? U(0x1.f30e7ff583a54p-57) : U(-0x1.c13fdp-28);
+  static constexpr double three_kappa_hi = 0x1.12ba9d1f60179p-3;
+  static constexpr double three_kappa_lo = 0x1.f30e7ff583a54p-57;
 };
 
 }  // namespace rectify
