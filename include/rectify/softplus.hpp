@@ -66,7 +66,8 @@ class softplus : public detail::activation<softplus<T>, T> {
   // Float: t = e^-|y| as one rounded float (exp_short, at most 0.891 ULP), then max(y, 0) +
   // ln(1 + t) and the division by k in double (y = k x is exact there), rounded to float once.
   // t's relative error reaches ln(1 + t) at most 1:1 (t/((1 + t) ln(1 + t)) <= 1), so f is
-  // within t's error plus the last rounding.
+  // within t's error plus the last rounding: over every float 1.49 ULP (k=1) and 1.48 (k=3.5),
+  // 1.6x and 1.5x faster than the float hi + lo path with a float log1p (1.49 and 1.88 ULP).
   template <class B>
   RECTIFY_INLINE B body_forward_in_double(const B& x, const detail::double_double<B>& y) const {
     using A = typename B::arch_type;
@@ -92,7 +93,8 @@ class softplus : public detail::activation<softplus<T>, T> {
   // float result. 1 + t = 2^e (1 + g), e = 1 where 1 + t > sqrt 2 (g = (t - 1)/2, exact), else
   // e = 0 (g = t): g in [-0.293, 0.415). ln(1 + g) = 2 atanh(s), s = g/(2 + g), |s| <= 0.1716,
   // by its Taylor series 2s(1 + s^2/3 + ... + s^10/11): the first term left out, s^12/13, is
-  // below 2^-34 of the sum. No cancellation: for e = 0, g = t and the series starts at t.
+  // below 2^-34 of the sum (tools/sollya/for_float.sollya). No cancellation: for e = 0, g = t and
+  // the series starts at t.
   template <class D>
   RECTIFY_INLINE static D log1p_unit(const D& t) {
     constexpr double sqrt2_minus_1 = 0x1.a827999fcef34p-2;  // rounded: either side would do
@@ -110,17 +112,11 @@ class softplus : public detail::activation<softplus<T>, T> {
   template <class B>
   RECTIFY_INLINE B body_forward_hi_lo(const B& x, const detail::double_double<B>& y) const {
     using U = typename B::value_type;
-    // t = e^-|y| from exp_normal (detail::exp_split), then log1p: in float rectify's own
-    // (0.57 ULP, detail/exp_float.hpp), in double xsimd's.
+    // t = e^-|y| from exp_normal (detail::exp_split), then xsimd's log1p.
     const auto non_negative = y.hi >= B(0);
     const auto e = detail::exp_split(xsimd::select(non_negative, -y.hi, y.hi),
                                      xsimd::select(non_negative, -y.lo, y.lo));
-    const B t = e.hi + e.lo;
-    B tail;
-    if constexpr (std::is_same_v<U, float>)
-      tail = detail::log1p(t);
-    else
-      tail = xsimd::log1p(t);
+    const B tail = xsimd::log1p(e.hi + e.lo);
     // sp = max(y, 0) + tail as hi + lo, divided by k with one rounding.
     const auto sum = detail::two_sum(y.hi, tail);
     const B sp_hi = xsimd::select(non_negative, sum.hi, tail);

@@ -296,11 +296,12 @@ RECTIFY_INLINE xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
 }
 
 // e^x and e^x - 1 in double to about 2^-30 relative, for results rounded to float (the float
-// gelu, elu-like and delu forwards evaluate in double): rounded to float, within 0.5 + 2^-6 ULP.
-// With short_reduce's k and r = r_hi + r_lo (its error and ln2_lo's part ignored: below 2^-44
-// relative), e^r - 1 = r + r^2 q(r) with q the Taylor polynomial to r^6/8!: the first term left
-// out, r^9/9!, is below 2^-30.7 of e^r - 1 for |r| <= 0.347. Then e^x = 2^k + 2^k (e^r - 1) and
-// e^x - 1 = (2^k - 1) + 2^k (e^r - 1), each with one rounding (fma; 2^k - 1 is exact for k in
+// gelu, delu's forward and silu's left tail evaluate in double): rounded to float, within 0.5 +
+// 2^-6 ULP. With short_reduce's k and r = r_hi + r_lo (its error and ln2_lo's part ignored: below
+// 2^-44 relative), e^r - 1 = r + r^2 q(r) with q the Taylor polynomial to r^6/8!: within 2^-30.5 of
+// e^r - 1 for |r| <= 0.3466 (the first term left out is r^9/9!; tools/sollya/for_float.sollya).
+// Then e^x = 2^k + 2^k (e^r - 1) and e^x - 1 = (2^k - 1) + 2^k (e^r - 1), each with one rounding
+// (fma; 2^k - 1 is exact for k in
 // [-58, 53]); the latter cancels nothing: for k = 0 it is e^r - 1 itself, otherwise |e^x - 1| >=
 // 0.29. x must be in [-708, 708] (short_reduce's 2^k); NaN -> NaN. Results far below float's
 // range are normal doubles, so subnormal float results round once, in the final conversion.

@@ -1,11 +1,10 @@
 /*
- * rectify::detail::exp, exp_dd, expm1, log1p on xsimd::batch<float, A> -- native float kernels.
+ * rectify::detail::exp, exp_dd, expm1, exp_short on xsimd::batch<float, A> -- native float kernels.
  *
  *   exp(x)         e^x        max 0.518 ULP, every float (AVX-512 build; sse2 0.519)
  *   exp_dd(hi, lo) e^(hi+lo)  max 0.518 ULP, every float hi with random |lo| <= 2^-24 |hi|
  *   expm1(x)       e^x - 1    max 0.568 ULP, every float (sse2 0.575)
  *   exp_short(x, lo) e^(x+lo), cheaper, x in [-87, 88]: max 0.891 ULP, every float (x clamped)
- *   log1p(x)       ln(1 + x)  max 0.573 ULP, every float x >= -1 (sse2 0.581; xsimd's: 0.756)
  * Measured exhaustively by tools/accuracy/check_float_kernels.cpp against double libm.
  *
  * Range / edges: exp results in the subnormal range (x in [-103.97, -87.34]) are rounded once,
@@ -13,7 +12,6 @@
  * expm1(-inf) = -1, expm1(+inf) = inf, expm1(x) = x for |x| < 2^-25 (keeps -0 and subnormal
  * inputs exact). NaN -> NaN. exp_dd: lo must be finite and small (|lo| <= 2^-24 |hi| or so)
  * when hi is finite; where |hi| >= 104 lo is ignored (it may be NaN when hi is infinite).
- * log1p(-1) = -inf, log1p(x < -1) = NaN, log1p(+inf) = inf, log1p(x) = x for |x| < 2^-24.
  *
  * Method: k = round(x / ln2), r = x - k ln2 with a Cody-Waite split of ln2 such that r_hi =
  * x - k ln2_hi is exact (24-bit ln2_hi inside an fma, 16-bit ln2_hi without one); the rounding
@@ -23,15 +21,11 @@
  * result is scaled by 2^k from the exponent bits; a rare, lane-uniform branch (only when some lane
  * has |k| >= 126) splits 2^k into two factors and rounds subnormal results once. expm1 evaluates
  * 2^k ((1 - 2^-k) + (e^r - 1)) with both sums exact before one final rounding.
- * log1p: 1 + x = u_hi + u_lo exactly, u_hi = 2^e m, ln(1 + x) = e ln2 + ln(1 + f) + u_lo/u_hi
- * with f = m - 1 (or x when e = 0), ln(1 + f) = f - f^2/2 + f^3 P(f), P of degree 9; e ln2_hi + f
- * and - f^2/2 are added exactly before one final rounding. No tables, no division.
  * All constants: tools/sollya/exp_float.sollya.
  */
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
@@ -60,15 +54,6 @@ using ubatch = xsimd::batch<std::uint32_t, A>;
 template <class A>
 inline ubatch<A> shl23(const fbatch<A>& v) {
   return xsimd::bitwise_cast<ubatch<A>>(v) << 23;
-}
-// Same false positive inside the AVX-512 int-to-float conversion and rcp14.
-template <class A>
-inline fbatch<A> to_float(const xsimd::batch<std::int32_t, A>& v) {
-  return xsimd::batch_cast<float>(v);
-}
-template <class A>
-inline fbatch<A> approx_reciprocal(const fbatch<A>& v) {
-  return xsimd::reciprocal(v);
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -317,69 +302,6 @@ RECTIFY_INLINE xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
   // |x| < 2^-25: e^x - 1 rounds to x; returning x keeps -0 and subnormal inputs exact (z * 2^-64
   // would flush them).
   return xsimd::select(xsimd::abs(x) < B(0x1p-25f), x, res);
-}
-
-template <class A>
-RECTIFY_INLINE xsimd::batch<float, A> log1p(const xsimd::batch<float, A>& x) {
-  using B = xsimd::batch<float, A>;
-  using I = xsimd::batch<std::int32_t, A>;
-  // 1 + x = u_hi + u_lo exactly (2Sum: either operand may be the larger).
-  const B u_hi = B(1.0f) + x;
-  const B bb = u_hi - x;
-  const B u_lo = (x - (u_hi - bb)) + (B(1.0f) - bb);
-  // u_hi = 2^e m with m in [sqrt(1/2), sqrt(2)), read off the bits (u_hi >= 2^-24 is normal).
-  const I ub = xsimd::bitwise_cast<I>(u_hi) - I(0x3f3504f3);  // bits of sqrt(1/2) as float
-  const I e_bits = ub & I(static_cast<std::int32_t>(0xff800000u));
-  const B m = xsimd::bitwise_cast<B>(xsimd::bitwise_cast<I>(u_hi) - e_bits);
-  const B e = exp_float_impl::to_float(e_bits) * B(0x1p-23f);  // exact: e_bits = e * 2^23
-  // ln(1 + x) = e ln2 + ln(1 + f) + ln(1 + u_lo/u_hi), f = m - 1 exact (Sterbenz). For e = 0,
-  // f = x itself: then u_lo is not needed, and tiny x keeps all its bits. u_lo/u_hi < 2^-24
-  // needs only a few correct bits, so the approximate reciprocal (12 or 14 bits) is enough.
-  const auto e0 = e == B(0.0f);
-  const B f = xsimd::select(e0, x, m - B(1.0f));
-  const B c = xsimd::select(e0, B(0.0f), u_lo * exp_float_impl::approx_reciprocal(u_hi));
-  // e ln2_hi (16 bits: exact for |e| <= 128) + f by Fast2Sum (|e ln2| > 0.69 > |f| or e = 0).
-  const B a = e * B(0x1.62e4p-1f);
-  const B h = a + f;
-  const B h_lo = (a - h) + f;
-  // f^2/2 = f2h + f2_lo/2 exactly; h - f2h by Fast2Sum (|h| >= 0.34 or h = f, both > f^2/2).
-  const B f2 = f * f;
-  const B f2_lo = exp_float_impl::prod_err(f, f, f2);
-  const B f2h = B(0.5f) * f2;
-  const B s = h - f2h;
-  const B s_lo = (h - s) - f2h;
-  // ln(1 + f) = f - f^2/2 + f^3 P(f), P of degree 9 (tools/sollya/exp_float.sollya). Horner,
-  // not Estrin: the coefficients alternate in sign and do not shrink fast (about 1/k), so
-  // Estrin's partial sums are larger than P and their roundings cost ~5x more.
-  B pp = detail::fma(B(-0x1.db6accp-5f), f, B(0x1.aeb7e4p-4f));
-  pp = detail::fma(pp, f, B(-0x1.bc3e42p-4f));
-  pp = detail::fma(pp, f, B(0x1.c52992p-4f));
-  pp = detail::fma(pp, f, B(-0x1.fce0bep-4f));
-  pp = detail::fma(pp, f, B(0x1.248306p-3f));
-  pp = detail::fma(pp, f, B(-0x1.55636ep-3f));
-  pp = detail::fma(pp, f, B(0x1.999a82p-3f));
-  pp = detail::fma(pp, f, B(-0x1.ffffd6p-3f));
-  pp = detail::fma(pp, f, B(0x1.555554p-2f));
-  // f^3 P as f2 * (f P) inside the last fma, with the rounding errors of f P (fp_lo) and of
-  // f^2 (f2_lo, with the -1/2 of f^2/2) added below.
-  const B fp = f * pp;
-  const B fp_lo = exp_float_impl::prod_err(f, pp, fp);
-  B acc = detail::fma(
-      f2, fp_lo,
-      detail::fma(e, B(0x1.7f7d1cp-20f), detail::fma(f2_lo, fp - B(0.5f), (s_lo + h_lo) + c)));
-  if constexpr (!has_fused_fma<A>) {
-    // Without a fused fma the product f2 * fp below is rounded on its own; add that error.
-    acc += exp_float_impl::prod_err(f2, fp, f2 * fp);
-  }
-  const B low = detail::fma(f2, fp, acc);
-  B res = s + low;
-  // Edges: |x| < 2^-24 rounds to x (keeps -0 and subnormals), -1 -> -inf, below -1 NaN,
-  // +inf -> +inf (u_lo is NaN there). NaN propagates through the arithmetic.
-  const B inf(std::numeric_limits<float>::infinity());
-  res = xsimd::select(xsimd::abs(x) < B(0x1p-24f), x, res);
-  res = xsimd::select(x == B(-1.0f), -inf, res);
-  res = xsimd::select(x < B(-1.0f), B(std::numeric_limits<float>::quiet_NaN()), res);
-  return xsimd::select(x == inf, inf, res);
 }
 
 }  // namespace rectify::detail
