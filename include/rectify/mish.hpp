@@ -138,7 +138,7 @@ class mish : public detail::activation<mish<T>, T> {
     const D den = num + xsimd::select(positive, two_t * t, D(2));
     return x * num / den;
   }
-  //   x <= 0: f' = t ((t + 2)(n + 2) + 4x(1 + t)) / (n + 2)^2    (as in derivative_body)
+  //   x <= 0: f' = t ((t + 2)(n + 2) + 4x(1 + t)) / (n + 2)^2    (as in derivative_hi_lo)
   //   x > 0:  f' = (1 + 2t)/q + x sigma r^2 = ((1 + 2t) q + 4x t^2 (1 + t)) / q^2
   // (sigma = 1/(1 + t), r = 2t(1 + t)/q).
   template <class D>
