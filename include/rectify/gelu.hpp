@@ -155,15 +155,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   // error of m is an error of the same size in f'.
   template <class B>
   RECTIFY_INLINE static detail::double_double<B> slope_factor(const B& c) {
-    using k = constants;
-    const auto square = detail::two_prod(c, c);
-    const auto a = detail::two_prod(B(k::three_kappa_hi), square.hi);
-    const B a_lo = a.lo + (B(k::three_kappa_hi) * square.lo + B(k::three_kappa_lo) * square.hi);
-    const auto g = detail::two_sum(B(1), a.hi);
-    const auto v = detail::two_prod(c, g.hi);
-    const B v_lo = detail::fma(c, g.lo + a_lo, v.lo);
-    const auto m = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
-    return {m.hi, m.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi)};
+    return two_sqrt_2_over_pi_cubic(c, constants::three_kappa_hi, constants::three_kappa_lo);
   }
   // The exact form in double: x*Phi(x) and Phi(x) + x*phi(x).
   struct forward_exact {
@@ -263,21 +255,26 @@ class gelu : public detail::activation<gelu<T>, T> {
   // the float forms use the high parts only.
   struct constants;
 
-  // 2u = 2*sqrt(2/pi)*x*(1 + kappa*x^2) as hi + lo; each step keeps its rounding error
-  // (two_prod/two_sum) and adds the products of the low parts.
+  // 2u = 2*sqrt(2/pi)*x*(1 + kappa*x^2) as hi + lo.
   template <class B>
   RECTIFY_INLINE static detail::double_double<B> tanh_argument(const B& x) {
+    return two_sqrt_2_over_pi_cubic(x, constants::kappa_hi, constants::kappa_lo);
+  }
+  // 2*sqrt(2/pi)*x*(1 + c*x^2) as hi + lo for c = c_hi + c_lo; each step keeps its rounding error
+  // (two_prod/two_sum) and adds the products of the low parts.
+  template <class B>
+  RECTIFY_INLINE static detail::double_double<B> two_sqrt_2_over_pi_cubic(const B& x, double c_hi,
+                                                                          double c_lo) {
     using k = constants;
     const auto square = detail::two_prod(x, x);
-    const auto kx2 = detail::two_prod(B(k::kappa_hi), square.hi);
-    const B kx2_lo = kx2.lo + (B(k::kappa_hi) * square.lo + B(k::kappa_lo) * square.hi);
-    const auto w = detail::two_sum(B(1), kx2.hi);
-    const B w_lo = w.lo + kx2_lo;
+    const auto cx2 = detail::two_prod(B(c_hi), square.hi);
+    const B cx2_lo = cx2.lo + (B(c_hi) * square.lo + B(c_lo) * square.hi);
+    const auto w = detail::two_sum(B(1), cx2.hi);
+    const B w_lo = w.lo + cx2_lo;
     const auto v = detail::two_prod(x, w.hi);
     const B v_lo = detail::fma(x, w_lo, v.lo);
     const auto z = detail::two_prod(B(k::two_sqrt_2_over_pi_hi), v.hi);
-    const B z_lo = z.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi);
-    return {z.hi, z_lo};
+    return {z.hi, z.lo + (B(k::two_sqrt_2_over_pi_hi) * v_lo + B(k::two_sqrt_2_over_pi_lo) * v.hi)};
   }
 
   gelu_approximation approximation_;
