@@ -79,9 +79,7 @@ class delu : public detail::activation<delu<T>, T> {
     const double inv_b = 1.0 / double(b_);
     auto half = [a, inv_b](const D& xd)
                     RECTIFY_INLINE_LAMBDA { return detail::expm1_for_float(D(a) * xd) * D(inv_b); };
-    const auto w = detail::widen(x);
-    return xsimd::select(x > B(float(xc_)), x,
-                         detail::narrow(detail::widened<A>{half(w.low), half(w.high)}));
+    return xsimd::select(x > B(float(xc_)), x, detail::evaluate_in_double(x, half));
   }
   // Double: expm1 of a x = hi + lo, divided by b with one rounding.
   template <class B>

@@ -115,8 +115,7 @@ class gelu : public detail::activation<gelu<T>, T> {
       const D magnitude = xsimd::abs(two_u);
       return math(c, detail::exp_for_float(-xsimd::select(magnitude > D(700), D(700), magnitude)));
     };
-    const auto w = detail::widen(detail::clamp_keep_nan(x, -30.0f, 30.0f));
-    return detail::narrow(detail::widened<A>{half(w.low), half(w.high)});
+    return detail::evaluate_in_double(detail::clamp_keep_nan(x, -30.0f, 30.0f), half);
   }
   template <class D>
   RECTIFY_INLINE static D tanh_forward_double(const D& c, const D& t) {
@@ -221,8 +220,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   template <class A, class Math>
   RECTIFY_INLINE static xsimd::batch<float, A> exact_in_double(const xsimd::batch<float, A>& x,
                                                                Math math) {
-    const auto w = detail::widen(detail::clamp_keep_nan(x, -15.0f, 15.0f));
-    return detail::narrow(detail::widened<A>{math(w.low), math(w.high)});
+    return detail::evaluate_in_double(detail::clamp_keep_nan(x, -15.0f, 15.0f), math);
   }
   template <class D>
   RECTIFY_INLINE static D gauss_for_float(const D& z) {

@@ -121,12 +121,9 @@ class mish : public detail::activation<mish<T>, T> {
   // |x| is capped at 80 for t: beyond it t^2 is below 2^-230 and changes nothing.
   template <class B, class Math>
   RECTIFY_INLINE static B in_double(const B& c, Math math) {
-    using A = typename B::arch_type;
     const B ac = xsimd::abs(c);
     const B t = detail::exp_short(-xsimd::select(ac > B(80), B(80), ac), B(0));
-    const auto wc = detail::widen(c);
-    const auto wt = detail::widen(t);
-    return detail::narrow(detail::widened<A>{math(wc.low, wt.low), math(wc.high, wt.high)});
+    return detail::evaluate_in_double(c, t, math);
   }
   //   x <= 0: f = x n/(n + 2), n = t(t + 2);   x > 0: f = x (1 + 2t)/q, q = 1 + 2t + 2t^2
   // (n/(n + 2) with u = 1/t, numerator and denominator multiplied by t^2).

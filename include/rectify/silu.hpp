@@ -63,10 +63,9 @@ class silu : public detail::activation<silu<T>, T> {
     const B c = xsimd::select(x < B(-detail::exp_limits<U>::saturated),
                               B(-detail::exp_limits<U>::saturated), x);
     if constexpr (std::is_same_v<U, float>) {
-      using A = typename B::arch_type;
-      const auto w = detail::widen(c);
-      return detail::narrow(detail::widened<A>{times(w.low, detail::exp_for_float(w.low)),
-                                               times(w.high, detail::exp_for_float(w.high))});
+      return detail::evaluate_in_double(c, [&times](const auto& cd) RECTIFY_INLINE_LAMBDA {
+        return times(cd, detail::exp_for_float(cd));
+      });
     } else {
       return detail::exp_times(c, B(0), times(c, B(1)));
     }
@@ -129,10 +128,8 @@ class silu : public detail::activation<silu<T>, T> {
       const D n = xsimd::select(xd < D(0), td * (one_x + td), detail::fma(td, one_x, D(1)));
       return n / (d * d);
     };
-    const auto wx = detail::widen(x);
-    const auto wt = detail::widen(t);
-    const B q = detail::narrow(detail::widened<A>{half(wx.low, wt.low), half(wx.high, wt.high)});
-    return xsimd::select(x > B(detail::exp_limits<float>::negligible), B(1), q);
+    return xsimd::select(x > B(detail::exp_limits<float>::negligible), B(1),
+                         detail::evaluate_in_double(x, t, half));
   }
   template <class B>
   struct tail_parts {

@@ -84,10 +84,8 @@ class softplus : public detail::activation<softplus<T>, T> {
       const D sp = xsimd::max(D(k) * xd, D(0)) + log1p_unit(td);
       return k == 1.0 ? sp : sp * D(inv_k);
     };
-    const auto wx = detail::widen(x);
-    const auto wt = detail::widen(t);
-    const B f = detail::narrow(detail::widened<A>{half(wx.low, wt.low), half(wx.high, wt.high)});
-    return xsimd::select(y.hi > B(detail::exp_limits<float>::negligible), x, f);
+    return xsimd::select(y.hi > B(detail::exp_limits<float>::negligible), x,
+                         detail::evaluate_in_double(x, t, half));
   }
   // ln(1 + t) in double for a float t in [0, 1] (or NaN), to about 2^-34 relative: enough for a
   // float result. 1 + t = 2^e (1 + g), e = 1 where 1 + t > sqrt 2 (g = (t - 1)/2, exact), else

@@ -154,8 +154,7 @@ class squareplus : public detail::activation<squareplus<T>, T> {
           xd * xd > D(0x1p20) * b, [&] { return far(xd, s, s + xsimd::abs(xd), D(0.5) * b); },
           near(xd, s));
     };
-    const auto w = detail::widen(x);
-    return detail::narrow(detail::widened<A>{half(w.low), half(w.high)});
+    return detail::evaluate_in_double(x, half);
   }
   template <class B>
   struct root_sums {

@@ -61,8 +61,7 @@ class activation {
       return math(x);
     } else {
       static_assert(std::is_same_v<T, float>, "the math must accept batch<double, A>");
-      widened<A> w = widen(x);
-      return narrow<A>({math(w.low), math(w.high)});
+      return evaluate_in_double(x, math);
     }
   }
 };

@@ -10,6 +10,8 @@
 
 #include <xsimd/xsimd.hpp>
 
+#include "inline.hpp"
+
 namespace rectify::detail {
 
 template <class A>
@@ -85,5 +87,23 @@ requires std::is_base_of_v<xsimd::avx512f, A> xsimd::batch<float, A> narrow(cons
       _mm512_castpd256_pd512(_mm256_castps_pd(low)), _mm256_castps_pd(high), 1)));
 }
 #endif
+
+// math(x) for a float batch x, evaluated in double: math runs on each double half and the
+// two results are rounded back to one float batch, once. math(x, y) pairs the halves of two
+// float batches lane for lane.
+template <class A, class Math>
+RECTIFY_INLINE xsimd::batch<float, A> evaluate_in_double(const xsimd::batch<float, A>& x,
+                                                         Math math) {
+  const widened<A> w = widen(x);
+  return narrow<A>({math(w.low), math(w.high)});
+}
+template <class A, class Math>
+RECTIFY_INLINE xsimd::batch<float, A> evaluate_in_double(const xsimd::batch<float, A>& x,
+                                                         const xsimd::batch<float, A>& y,
+                                                         Math math) {
+  const widened<A> wx = widen(x);
+  const widened<A> wy = widen(y);
+  return narrow<A>({math(wx.low, wy.low), math(wx.high, wy.high)});
+}
 
 }  // namespace rectify::detail
