@@ -295,6 +295,13 @@ RECTIFY_INLINE xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
   return xsimd::any(large) ? xsimd::select(large, exp(x), res) : res;
 }
 
+// elu's e^x - 1 for x <= 0: detail/exp_float.hpp has a shorter float form for that domain; in
+// double it is expm1 itself.
+template <class A>
+RECTIFY_INLINE xsimd::batch<double, A> expm1_nonpositive(const xsimd::batch<double, A>& x) {
+  return expm1(x);
+}
+
 // e^x and e^x - 1 in double to about 2^-30 relative, for results rounded to float (the float
 // gelu, delu's forward and silu's left tail evaluate in double): rounded to float, within 0.5 +
 // 2^-6 ULP. With short_reduce's k and r = r_hi + r_lo (its error and ln2_lo's part ignored: below

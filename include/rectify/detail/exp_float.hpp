@@ -1,17 +1,19 @@
 /*
- * rectify::detail::exp, exp_dd, expm1, exp_short on xsimd::batch<float, A> -- native float kernels.
+ * rectify::detail::exp, exp_dd, expm1_nonpositive, exp_short on xsimd::batch<float, A> -- native
+ * float kernels.
  *
  *   exp(x)         e^x        max 0.518 ULP, every float (AVX-512 build; sse2 0.519)
  *   exp_dd(hi, lo) e^(hi+lo)  max 0.518 ULP, every float hi with random |lo| <= 2^-24 |hi|
- *   expm1(x)       e^x - 1    max 0.568 ULP, every float (sse2 0.575)
+ *   expm1_nonpositive(x) e^x - 1 for x <= 0: max 0.882 ULP, every float x <= 0 (sse2 0.859)
  *   exp_short(x, lo) e^(x+lo), cheaper, x in [-87, 88]: max 0.891 ULP, every float (x clamped)
  * Measured exhaustively by tools/accuracy/check_float_kernels.cpp against double libm.
  *
  * Range / edges: exp results in the subnormal range (x in [-103.97, -87.34]) are rounded once,
  * not flushed; x > 88.72 gives +inf, x < -103.97 gives 0; exp(-inf) = 0, exp(+inf) = inf.
- * expm1(-inf) = -1, expm1(+inf) = inf, expm1(x) = x for |x| < 2^-25 (keeps -0 and subnormal
- * inputs exact). NaN -> NaN. exp_dd: lo must be finite and small (|lo| <= 2^-24 |hi| or so)
- * when hi is finite; where |hi| >= 104 lo is ignored (it may be NaN when hi is infinite).
+ * expm1_nonpositive(-inf) = -1, and x itself for |x| < 2^-25 (keeps -0 and subnormal inputs
+ * exact); x > 0 gives 0 (elu, its user, takes x there). NaN -> NaN. exp_dd: lo must be finite
+ * and small (|lo| <= 2^-24 |hi| or so) when hi is finite; where |hi| >= 104 lo is ignored (it
+ * may be NaN when hi is infinite).
  *
  * Method: k = round(x / ln2), r = x - k ln2 with a Cody-Waite split of ln2 such that r_hi =
  * x - k ln2_hi is exact (24-bit ln2_hi inside an fma, 16-bit ln2_hi without one); the rounding
@@ -19,8 +21,9 @@
  * r^2/2 + r^3 q(r) with a degree-4 float minimax q; (1 + r) + r^2/2 is summed exactly (two
  * Fast2Sums, r^2/2 exact by an fma), so the final addition hi + lo is the only big rounding. The
  * result is scaled by 2^k from the exponent bits; a rare, lane-uniform branch (only when some lane
- * has |k| >= 126) splits 2^k into two factors and rounds subnormal results once. expm1 evaluates
- * 2^k ((1 - 2^-k) + (e^r - 1)) with both sums exact before one final rounding.
+ * has |k| >= 126) splits 2^k into two factors and rounds subnormal results once.
+ * expm1_nonpositive forms e^r - 1 from the same polynomial and 2^k (e^r - 1) + (2^k - 1) in one
+ * fma (see there).
  * All constants: tools/sollya/exp_float.sollya.
  */
 #pragma once
@@ -135,7 +138,7 @@ inline reduced<A> reduce(const fbatch<A>& xc, const fbatch<A>& lo) {
   // e^(r + d) ~ e^r + d (1 + r + r^2/2): |d| <= 2^-26, the dropped d r^3/6 is below 2^-33.
   const B g = detail::fma(B(0.5f), o.r2, r) + B(1.0f);
   // r^3 q as r2 * (r q) inside the last fma, with r2_lo (r q + 1/2) added below: rounding r^3
-  // itself would cost up to 2^-24 of r^3 q, which matters where expm1 cancels (k = 1).
+  // itself would cost up to 2^-24 of r^3 q.
   const B rq = r * q;
   o.rest = detail::fma(o.r2, rq, detail::fma(d, g, r2_lo * (rq + B(0.5f))));
   return o;
@@ -272,35 +275,38 @@ inline xsimd::batch<float, A> exp_dd(const xsimd::batch<float, A>& hi,
   return exp_float_impl::scale(p, zh, zl);
 }
 
+// e^x - 1 for x <= 0 (and NaN; x > 0 gives 0): elu's forward. v = e^r - 1 from the polynomial of
+// reduce() with r rounded once, then e^x - 1 = 2^k v + (2^k - 1) in one fma: 2^k v is exact and
+// so is 2^k - 1 for k >= -24 (below, x < -16.3, it rounds to -1, where e^x - 1 is within 2^-23
+// of -1). The error of v is what is left: it weighs most at k = -1 with r near ln2/2, where
+// 2^k v is 0.7 of the result.
 template <class A>
-RECTIFY_INLINE xsimd::batch<float, A> expm1(const xsimd::batch<float, A>& x) {
+RECTIFY_INLINE xsimd::batch<float, A> expm1_nonpositive(const xsimd::batch<float, A>& x) {
   using B = xsimd::batch<float, A>;
   using U = xsimd::batch<std::uint32_t, A>;
   // Where every lane has |x| < 2^-25 (subnormal inputs, say) the result is x (see the end): the
   // reduction below would only produce subnormal intermediates, each an assist on x86.
   if (xsimd::all(xsimd::abs(x) < B(0x1p-25f)))
     return x;
-  // Below -18, e^x < 2^-25 and e^x - 1 rounds to -1.
-  const auto p = exp_float_impl::reduce(exp_float_impl::clamp(x, -18.0f, 89.0f), B(0.0f));
-  // e^r - 1 = e_hi + e_lo: r + r^2/2 by Fast2Sum (|r| >= r^2/2, r2/2 exact), the rest below.
-  const B r2h = B(0.5f) * p.r2;
-  const B e_hi = p.r + r2h;
-  const B e_lo = ((p.r - e_hi) + r2h) + p.rest;
-  // e^x - 1 = 2^k (c + e^r - 1) with c = 1 - 2^-k = c_hi + c_lo (2Sum: c is inexact for
-  // |k| >= 25). k in [-26, 128]: 2^-k = 2^(64-k) * 2^-64 (subnormal but exact for k >= 127).
-  const U k23 = exp_float_impl::shl23(p.ks);
-  const B n = exp_float_impl::as_float(U(191u << 23) - k23) * B(0x1p-64f);
-  const B c_hi = B(1.0f) - n;
-  const B bb = c_hi - B(1.0f);
-  const B c_lo = (B(1.0f) - (c_hi - bb)) - (n + bb);
-  // c_hi + e_hi exactly (Fast2Sum: |c_hi| >= 1/2 > |e_hi| unless k = 0, where c_hi = 0).
-  const B w = c_hi + e_hi;
-  const B err = (c_hi - w) + e_hi;
-  const B z = w + ((err + c_lo) + e_lo);
-  // Scaling by 2^(k-64) then 2^64 is exact (the result is normal), or overflows for k = 128.
-  B res = (z * exp_float_impl::as_float(k23 + U(63u << 23))) * B(0x1p64f);
-  // |x| < 2^-25: e^x - 1 rounds to x; returning x keeps -0 and subnormal inputs exact (z * 2^-64
-  // would flush them).
+  // Below -18, e^x < 2^-25 and e^x - 1 rounds to -1. k is in [-26, 0].
+  const B xc = exp_float_impl::clamp(x, -18.0f, 0.0f);
+  const B ks = detail::fma(xc, B(0x1.715476p0f), B(exp_float_impl::shifter));
+  const B k = ks - B(exp_float_impl::shifter);
+  B r;
+  if constexpr (has_fused_fma<A>)
+    r = detail::fnma(k, B(0x1.62e43p-1f), xc) - k * B(-0x1.05c61p-29f);
+  else
+    r = (xc - k * B(0x1.62e4p-1f)) - k * B(0x1.7f7d1cp-20f);
+  // v = e^r - 1 = r + r^2 (1/2 + r q(r)), q as in reduce().
+  const B r2 = r * r;
+  const B q01 = detail::fma(B(0x1.5554f2p-5f), r, B(0x1.555556p-3f));
+  const B q23 = detail::fma(B(0x1.6d4118p-10f), r, B(0x1.11100cp-7f));
+  const B q = detail::fma(detail::fma(B(0x1.a22dc6p-13f), r2, q23), r2, q01);
+  const B v = detail::fma(r2, detail::fma(r, q, B(0.5f)), r);
+  const B scale = exp_float_impl::as_float(exp_float_impl::shl23(ks) + U(127u << 23));
+  const B res = detail::fma(scale, v, scale - B(1.0f));
+  // |x| < 2^-25: e^x - 1 rounds to x; returning x keeps -0 and subnormal inputs exact (r^2
+  // would underflow).
   return xsimd::select(xsimd::abs(x) < B(0x1p-25f), x, res);
 }
 
