@@ -21,11 +21,11 @@
 
 namespace rectify::detail {
 
-// op(batch...) takes one batch per input and returns std::array<batch, NO>. Its body is forced
-// inline (detail/inline.hpp) at each of its three calls; before it was, GCC kept large bodies as
-// calls when op had a second call site (float elu' and gelu' 1.3-1.6x slower). The partial last
-// batch is copied to zero-padded local buffers before the loop and its results copied out after it,
-// and the loop only switches pointers for it: no call (a memcpy) inside the loop, where it would
+// op(batch...) takes one batch per input and returns std::array<batch, NO>. op is called from
+// one place only, for full and partial batches alike: with a second call for the tail, GCC kept
+// large bodies as calls (measured: float elu' and gelu' 1.3-1.6x slower). The partial last batch
+// is copied to zero-padded local buffers before the loop and its results copied out after it, and
+// the loop only switches pointers for it: no call (a memcpy) inside the loop, where it would
 // clobber every vector register and leave the functor's constants in memory, reloaded for every
 // batch (float leaky_relu forward 1.33x faster without). With out the same memory as an input
 // (in place), the tail is still read before it is written. in and out are taken by value, so
@@ -48,26 +48,7 @@ void for_each_batch(std::size_t n, const std::array<const T*, NI> in, const std:
   alignas(A::alignment()) std::array<std::array<T, width>, NO> tail_out{};
   for (std::size_t k = 0; k < NI; ++k)
     std::copy_n(in[k] + full_end, rest, tail_in[k].data());
-  // Full batches go two at a time: two independent bodies per step, for the core to overlap
-  // (float elu' 1.48x, elu backward 1.16x, delu' 1.15x, the others 1.0-1.06x). The odd full batch
-  // and the partial one take the loop below.
-  const std::size_t pair_end = n - n % (2 * width);
-  std::size_t i = 0;
-  for (; i < pair_end; i += 2 * width) {
-    std::array<B, NI> x0;
-    std::array<B, NI> x1;
-    for (std::size_t k = 0; k < NI; ++k) {
-      x0[k] = B::load_unaligned(in[k] + i);
-      x1[k] = B::load_unaligned(in[k] + i + width);
-    }
-    const std::array<B, NO> y0 = run(x0, std::make_index_sequence<NI>{});
-    const std::array<B, NO> y1 = run(x1, std::make_index_sequence<NI>{});
-    for (std::size_t k = 0; k < NO; ++k) {
-      y0[k].store_unaligned(out[k] + i);
-      y1[k].store_unaligned(out[k] + i + width);
-    }
-  }
-  for (; i < n; i += width) {
+  for (std::size_t i = 0; i < n; i += width) {
     const bool full = i < full_end;
     std::array<B, NI> x;
     for (std::size_t k = 0; k < NI; ++k)
