@@ -275,11 +275,11 @@ inline xsimd::batch<float, A> exp_dd(const xsimd::batch<float, A>& hi,
   return exp_float_impl::scale(p, zh, zl);
 }
 
-// e^x - 1 for x <= 0 (and NaN; x > 0 gives 0): elu's forward. v = e^r - 1 from the polynomial of
-// reduce() with r rounded once, then e^x - 1 = 2^k v + (2^k - 1) in one fma: 2^k v is exact and
-// so is 2^k - 1 for k >= -24 (below, x < -16.3, it rounds to -1, where e^x - 1 is within 2^-23
-// of -1). The error of v is what is left: it weighs most at k = -1 with r near ln2/2, where
-// 2^k v is 0.7 of the result.
+// e^x - 1 for x <= 0 (and NaN; x > 0 gives 0, or x below 2^-25): elu's forward. v = e^r - 1 from
+// the polynomial of reduce() with r rounded once, then e^x - 1 = 2^k v + (2^k - 1) in one fma:
+// 2^k v is exact and so is 2^k - 1 for k >= -24 (below, x < -16.98, it rounds to -1, where
+// e^x - 1 is within 2^-24 of -1). The error of v is what is left: it weighs most at k = -1 with r
+// near ln2/2, where 2^k v is 0.7 of the result.
 template <class A>
 RECTIFY_INLINE xsimd::batch<float, A> expm1_nonpositive(const xsimd::batch<float, A>& x) {
   using B = xsimd::batch<float, A>;
