@@ -166,6 +166,16 @@ inline xsimd::batch<double, A> finish(const xsimd::batch<double, A>& zh,
   return res;
 }
 
+// reduce()'s parts as an unevaluated sum e + e_lo (exp_normal), for |k| <= 1010 (a normal result).
+template <class A>
+RECTIFY_INLINE double_double<xsimd::batch<double, A>> normal_from_parts(const parts<A>& p) {
+  using B = xsimd::batch<double, A>;
+  const B scale = p.s1 * p.s2;  // 2^k, exact for |k| <= 1010
+  // p_hi + p_lo renormalized (Fast2Sum: |p_lo| < |p_hi|).
+  const B sum = p.p_hi + p.p_lo;
+  return {sum * scale, (p.p_lo - (sum - p.p_hi)) * scale};
+}
+
 // The reduction of the short kernels (exp_short_parts, expm1): x + x_lo = k ln2 + r_hi + r_lo
 // with |r_hi + r_lo| <= 0.3466, r_hi = x - k ln2_hi exact, r_lo = x_lo - k ln2_lo rounded once
 // (|r_lo| < 2^-30 |r_hi| or so, so r_hi + r_lo can be split exactly again), and scale = 2^k
@@ -217,12 +227,7 @@ inline xsimd::batch<double, A> exp_dd(const xsimd::batch<double, A>& hi,
 template <class A>
 RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_normal(
     const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& x_lo) {
-  using B = xsimd::batch<double, A>;
-  const auto p = exp_impl::reduce(x, x_lo);
-  const B scale = p.s1 * p.s2;  // 2^k, exact for |k| <= 1010
-  // p_hi + p_lo renormalized (Fast2Sum: |p_lo| < |p_hi|).
-  const B sum = p.p_hi + p.p_lo;
-  return {sum * scale, (p.p_lo - (sum - p.p_hi)) * scale};
+  return exp_impl::normal_from_parts(exp_impl::reduce(x, x_lo));
 }
 
 // e^(x + x_lo) for |x| <= 708 (a normal result; |x_lo| <= 2^-30) as hi + lo to about 2^-53.5
