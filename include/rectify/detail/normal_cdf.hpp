@@ -104,25 +104,24 @@ inline double_double<xsimd::batch<double, A>> mills(const xsimd::batch<double, A
   const B rho = ((c - vs_hi) - vs_lo) - v * s_lo;  // c - vs_hi is exact (Sterbenz)
   const B eps = rho * B(1.0 / 6.0);
 
-  // M = v H(v), H of degree 22: H = h1 + h2 v + h3 v^2 + v^3 T(v), T of degree 19 in three
-  // pieces by Horner side by side, T = P0 + v^7 (P1 + v^7 P2) (a third of the dependency chain of
-  // one Horner; with the shared exp below, gelu' in double went from 0.118 to 0.151 elements/ns),
-  // the outer sum exact into the double-double the last three steps start from. |v^7 (P1 + v^7 P2)|
-  // < T/20 (v <= 6/7), so the roundings of P1, P2, the inner sum and v^7 weigh little; P0's last
-  // one is at the size of T, as with one Horner.
-  const B p2 = detail::horner(v, -0x1.2715a36bc3ddp-11, 0x1.3d08918a9ba16p-8, -0x1.1f3f01ee4b4d4p-6,
-                              0x1.10319434606d7p-5, -0x1.e50f0d7b1dcabp-6, -0x1.1e99e5834a774p-7);
-  const B p1 = detail::horner(v, 0x1.0fe27ce894fabp-4, -0x1.c54c73a5c2f3ap-4, 0x1.d82e7afbac281p-4,
-                              -0x1.6ac79e5cadd21p-4, 0x1.d1e066542d29cp-5, -0x1.3d7bb07805363p-6,
-                              0x1.5f39f79e69d79p-6);
-  const B p0 = detail::horner(v, 0x1.da34dd50c4423p-7, 0x1.a61d7bb407bd8p-6, 0x1.0c7d6815d9028p-5,
-                              0x1.50b2f3b0ec65ap-5, 0x1.8fa95966a9863p-5, 0x1.c72be47de01d3p-5,
-                              0x1.f34c57777e20bp-5);
+  // M = v H(v), H of degree 22: H = h1 + h2 v + h3 v^2 + v^3 T(v), T of degree 19 split as
+  // T = L + v^10 U, L and U by Horner side by side (half the dependency chain of one Horner:
+  // gelu' in double 1.2x faster with the shared exp below), and L + v^10 U summed exactly into
+  // the double-double the last three steps start from. |v^10 U| < T/20 (v <= 6/7), so the
+  // roundings of U and v^10 weigh little; L's last one is at the size of T, as with one Horner.
+  const B u = detail::horner(v, -0x1.2715a36bc3ddp-11, 0x1.3d08918a9ba16p-8, -0x1.1f3f01ee4b4d4p-6,
+                             0x1.10319434606d7p-5, -0x1.e50f0d7b1dcabp-6, -0x1.1e99e5834a774p-7,
+                             0x1.0fe27ce894fabp-4, -0x1.c54c73a5c2f3ap-4, 0x1.d82e7afbac281p-4,
+                             -0x1.6ac79e5cadd21p-4);
+  const B l = detail::horner(v, 0x1.d1e066542d29cp-5, -0x1.3d7bb07805363p-6, 0x1.5f39f79e69d79p-6,
+                             0x1.da34dd50c4423p-7, 0x1.a61d7bb407bd8p-6, 0x1.0c7d6815d9028p-5,
+                             0x1.50b2f3b0ec65ap-5, 0x1.8fa95966a9863p-5, 0x1.c72be47de01d3p-5,
+                             0x1.f34c57777e20bp-5);
   const B v2 = v * v;
-  const B v7 = (v2 * v2) * (v2 * v);
-  const auto high = detail::two_prod(detail::fma(p2, v7, p1), v7);
-  const auto t = detail::two_sum(p0, high.hi);
-  B hh = t.hi, hl = t.lo + high.lo;
+  const B v4 = v2 * v2;
+  const auto uv = detail::two_prod(u, (v4 * v4) * v2);
+  const auto t = detail::two_sum(l, uv.hi);
+  B hh = t.hi, hl = t.lo + uv.lo;
   normal_impl::dd_horner_step(B(0x1.08c78ba728637p-4), v, hh, hl);
   normal_impl::dd_horner_step(B(0x1.1058377b278bbp-4), v, hh, hl);
   normal_impl::dd_horner_step(B(0x1.1058377e3880ep-4), v, hh, hl);
