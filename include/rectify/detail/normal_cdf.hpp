@@ -33,7 +33,6 @@
 #include "rectify/detail/exp.hpp"
 #include "rectify/detail/fma.hpp"
 #include "rectify/detail/inline.hpp"
-#include "rectify/detail/math.hpp"
 #include "rectify/detail/polynomial.hpp"
 #include "rectify/detail/widen.hpp"
 
