@@ -29,6 +29,7 @@
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/normal_cdf.hpp"
+#include "detail/polynomial.hpp"
 #include "detail/widen.hpp"
 #include "kernels.hpp"
 
@@ -190,10 +191,7 @@ class gelu : public detail::activation<gelu<T>, T> {
   template <class D>
   static D mills_series(const D& x) {
     const D u = D(1) / (x * x);
-    D s = D(-135135);
-    for (double c : {10395.0, -945.0, 105.0, -15.0, 3.0, -1.0, 1.0})
-      s = detail::fma(s, u, D(c));
-    return s;
+    return detail::horner(u, -135135.0, 10395.0, -945.0, 105.0, -15.0, 3.0, -1.0, 1.0);
   }
   // m * phi(x), rounded once where the result is subnormal. 1/sqrt(2 pi) enters the exponent,
   // as -x^2/2 - ln sqrt(2 pi) summed exactly, so that no rounded constant multiplies m.

@@ -35,6 +35,7 @@
 #include "double_double.hpp"
 #include "fma.hpp"
 #include "inline.hpp"
+#include "polynomial.hpp"
 
 namespace rectify::detail {
 
@@ -254,12 +255,8 @@ RECTIFY_INLINE xsimd::batch<float, A> exp_short(const xsimd::batch<float, A>& x,
     r = detail::fnma(k, B(0x1.62e43p-1f), x) - detail::fms(k, B(-0x1.05c61p-29f), x_lo);
   else
     r = (x - k * B(0x1.62e4p-1f)) - (k * B(0x1.7f7d1cp-20f) - x_lo);
-  B p = detail::fma(B(0x1.686a4ep-10f), r, B(0x1.123cf8p-7f));
-  p = detail::fma(p, r, B(0x1.555b82p-5f));
-  p = detail::fma(p, r, B(0x1.55548cp-3f));
-  p = detail::fma(p, r, B(0x1.fffff8p-2f));
-  p = detail::fma(p, r, B(1.0f));
-  const B e = detail::fma(p, r, B(1.0f));
+  const B e = detail::horner(r, 0x1.686a4ep-10f, 0x1.123cf8p-7f, 0x1.555b82p-5f, 0x1.55548cp-3f,
+                             0x1.fffff8p-2f, 1.0f, 1.0f);
   return e * exp_float_impl::as_float(exp_float_impl::shl23(ks) + U(127u << 23));
 }
 
