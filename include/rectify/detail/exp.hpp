@@ -6,6 +6,7 @@
  *   exp_dd(hi, lo) e^(hi+lo)  max error 0.578 ULP, lo folded into the reduced argument
  *   expm1(x)       e^x - 1    max error 0.707 ULP
  *   exp_short_parts(x, lo) e^(x+lo) as hi + lo, cheaper, |x| <= 708: to about 2^-53.5 relative
+ *                          (AVX-512: 2^-56.9, by a 16-entry table of 2^(j/16))
  *
  * Measured against MPFR on ~5M inputs per function (random bit patterns, uniform ranges,
  * subnormal results, edges); avx512: exp 0.562, exp_dd 0.559, expm1 0.706; sse2 (no fma): 0.575,
@@ -197,6 +198,64 @@ RECTIFY_INLINE short_reduction<A> short_reduce(const xsimd::batch<double, A>& x,
                                  U(std::uint64_t(1023) << 52))};
 }
 
+#if XSIMD_WITH_AVX512F
+// exp_short_parts on AVX-512: e^x = 2^k 2^(j/16) e^r with k16 = 16k + j = round(16 x/ln2), j in
+// [0, 15], |r| <= ln2/32. 2^(j/16) comes from a 16-entry table as hi + lo (two registers each,
+// one two-source permute, whose index is the low 4 bits of k16 as they sit in the shifted sum),
+// so e^r - 1 needs only a degree-7 polynomial: three dependent fmas after r^2 where the
+// [-ln2/2, ln2/2] reduction takes five, and a pair about ten times as accurate (below).
+template <class A>
+requires is_avx512<A> RECTIFY_INLINE double_double<xsimd::batch<double, A>> short_parts_by_table(
+    const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& x_lo) {
+  using B = xsimd::batch<double, A>;
+  // Constants from tools/sollya/exp.sollya (the table form). ln2/16 as hi + lo, both full
+  // doubles: with the fma, r_hi = x - k16 hi is exact (for |x| >= 2^-5, x and k16 hi are
+  // multiples of 2^-57 and |r_hi| < 2^-5 holds 52 such bits; below, k16 is 0 or +-1 and
+  // Sterbenz applies), and k16 lo adds at most 2^-45 to x_lo.
+  const B shifter(0x1.8p52);
+  const B ks = detail::fma(x, B(0x1.71547652b82fep4), shifter);
+  const B k16 = ks - shifter;
+  const B r_hi = detail::fnma(k16, B(0x1.62e42fefa39efp-5), x);
+  const B r_lo = detail::fnma(k16, B(0x1.abc9e3b39803fp-60), x_lo);
+  // r + r_lo rounded once: at most 2^-58.5 of e^r, |r| being at most ln2/32. Then e^r - 1 =
+  // r + r^2 q(r), q of degree 5 (2^-59.6 from (e^r - 1 - r)/r^2 in relative terms of e^r - 1),
+  // by Estrin; v is rounded at the size of r, below 2^-58 of 1 + v.
+  const B r = r_hi + r_lo;
+  const B r2 = r * r;
+  const B a0 = detail::fma(B(0x1.555555555555p-3), r, B(0x1.0000000000003p-1));
+  const B a1 = detail::fma(B(0x1.1111111168c4p-7), r, B(0x1.555555549ef37p-5));
+  const B a2 = detail::fma(B(0x1.a01a50c44aa59p-13), r, B(0x1.6c182b143727p-10));
+  const B q = detail::fma(a2, r2 * r2, detail::fma(a1, r2, a0));
+  const B v = detail::fma(r2, q, r);
+  // 2^(j/16) = t + t_lo (t_lo below 2^-53 t), each from its two registers of eight entries.
+  const __m512i j = _mm512_castpd_si512(ks);
+  const B t(_mm512_permutex2var_pd(
+      _mm512_setr_pd(0x1p0, 0x1.0b5586cf9890fp0, 0x1.172b83c7d517bp0, 0x1.2387a6e756238p0,
+                     0x1.306fe0a31b715p0, 0x1.3dea64c123422p0, 0x1.4bfdad5362a27p0,
+                     0x1.5ab07dd485429p0),
+      j,
+      _mm512_setr_pd(0x1.6a09e667f3bcdp0, 0x1.7a11473eb0187p0, 0x1.8ace5422aa0dbp0,
+                     0x1.9c49182a3f09p0, 0x1.ae89f995ad3adp0, 0x1.c199bdd85529cp0,
+                     0x1.d5818dcfba487p0, 0x1.ea4afa2a490dap0)));
+  const B t_lo(_mm512_permutex2var_pd(
+      _mm512_setr_pd(0, 0x1.8a62e4adc610bp-54, -0x1.19041b9d78a76p-55, 0x1.9b07eb6c70573p-54,
+                     0x1.6f46ad23182e4p-55, 0x1.ada0911f09ebcp-55, 0x1.d4397afec42e2p-56,
+                     0x1.6324c054647adp-54),
+      j,
+      _mm512_setr_pd(-0x1.bdd3413b26456p-54, -0x1.41577ee04992fp-55, 0x1.6e9f156864b27p-54,
+                     0x1.c7c46b071f2bep-56, 0x1.7a1cd345dcc81p-54, 0x1.11065895048ddp-55,
+                     0x1.2ed02d75b3707p-55, -0x1.e9c23179c2893p-54)));
+  // (t + t_lo)(1 + v) = t + w, w = t v + t_lo (|w| < t/30, rounded at 2^-58 of t), summed
+  // exactly (Fast2Sum).
+  const B w = detail::fma(t, v, t_lo);
+  const B e = t + w;
+  // Times 2^k, k = floor(k16/16), by vscalefpd, which scales by 2^floor of its second operand
+  // (k16/16 is exact): exact for the normal results of |x| <= 708.
+  const B k = k16 * B(0.0625);
+  return {B(_mm512_scalef_pd(e, k)), B(_mm512_scalef_pd((t - e) + w, k))};
+}
+#endif
+
 }  // namespace exp_impl
 
 template <class A>
@@ -230,17 +289,23 @@ RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_normal(
   return exp_impl::normal_from_parts(exp_impl::reduce(x, x_lo));
 }
 
-// e^(x + x_lo) for |x| <= 708 (a normal result; |x_lo| <= 2^-30) as hi + lo to about 2^-53.5
-// relative: hi + lo rounded to one double is within 0.999 ULP (3M inputs,
-// tools/accuracy/check_kernels.cpp; exp_normal's pair: 0.5). The short form for the derivatives
-// and silu (detail::exp_in_reach), whose one further rounding leaves them within the double bar.
-// r is rounded once (its error not recovered), e^r - 1 = r + r^2 q(r) (q of degree 9,
-// tools/sollya/exp.sollya, 2^-55.6 from e^r - 1) is rounded once, and 1 + that is summed exactly
-// (Fast2Sum): 22 instructions against exp_normal's 37.
+// e^(x + x_lo) for |x| <= 708 (a normal result; |x_lo| <= 2^-30) as hi + lo, the short form for
+// the derivatives and silu (detail::exp_in_reach), whose one further rounding leaves them within
+// the double bar. On AVX-512, the table form above: the pair within 2^-56.9 relative for
+// |x| <= 693 (hi + lo rounded to one double within 0.55 ULP; at the bottom, x near -708, the low
+// part is subnormal and that becomes 1 ULP), 22 vector instructions. Elsewhere: r is rounded
+// once (its error not recovered), e^r - 1 = r + r^2 q(r) (q of degree 9, tools/sollya/exp.sollya,
+// 2^-55.6 from e^r - 1) is rounded once, and 1 + that is summed exactly (Fast2Sum): the pair to
+// about 2^-53.5, rounded within 0.999 ULP (3M inputs, tools/accuracy/check_kernels.cpp), 22
+// instructions against exp_normal's 37.
 template <class A>
 RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_short_parts(
     const xsimd::batch<double, A>& x, const xsimd::batch<double, A>& x_lo) {
   using B = xsimd::batch<double, A>;
+#if XSIMD_WITH_AVX512F
+  if constexpr (is_avx512<A>)
+    return exp_impl::short_parts_by_table(x, x_lo);
+#endif
   const auto k = exp_impl::short_reduce(x, x_lo);
   const B r = k.r_hi + k.r_lo;
   // e^r - 1 = r + r^2 q(r) to 2^-55.6 relative, q of degree 9 (the exp_short_parts fit of
