@@ -90,11 +90,17 @@ class delu : public detail::activation<delu<T>, T> {
     // e^(a*x) overflows (only reachable with an explicit xc > 709/a) the quotient
     // is formed as e^(a*x - ln b) instead, so a large b still gives the finite value it should.
     const B em = detail::expm1(y.hi);
-    const B expm1_y = xsimd::select(em < B(huge), detail::fma(em + B(1), y.lo, em), em);
+    // With a = 1 (the default) y is x itself, lo = 0, and the correction is skipped; with b a
+    // power of two (the default 2) the division is exact as a product by 1/b (or rounds once,
+    // for subnormal results, as the division does): the compensated quotient is skipped too.
+    // Both are tests of the parameters, the same for every batch, and change no bits.
+    const B expm1_y =
+        a_ == T(1) ? em : xsimd::select(em < B(huge), detail::fma(em + B(1), y.lo, em), em);
     const B quotient = detail::where_needed(
         y.hi > B(overflowing<U>) && x <= B(U(xc_)),
         [&] { return detail::exp_dd(y.hi - B(U(log_b_)), y.lo); },
-        detail::divide_by_constant(expm1_y, B(0), U(b_)));
+        b_is_power_of_two_ ? expm1_y * B(U(1) / U(b_))
+                           : detail::divide_by_constant(expm1_y, B(0), U(b_)));
     // With a tiny a even -DBL_MAX is not far left: the limit -1/b at -inf is set explicitly.
     const B at_minus_inf = B(U(-1) / U(b_));
     return xsimd::select(
@@ -106,6 +112,7 @@ class delu : public detail::activation<delu<T>, T> {
       : a_(detail::require_positive("delu", "a", a)),
         b_(detail::require_positive("delu", "b", b)),
         xc_(xc ? detail::require_finite("delu", "xc", *xc) : solve_xc(a_, b_)),
+        b_is_power_of_two_(is_power_of_two(b_)),
         log_b_(std::log(double(b_))),
         log_a_over_b_(std::log(double(a_)) - log_b_) {}
 
@@ -138,6 +145,12 @@ class delu : public detail::activation<delu<T>, T> {
     return best;
   }
 
+  // b = 2^e with 1/b = 2^-e finite: then x/b and x (1/b) are the same number.
+  static bool is_power_of_two(T b) {
+    int exponent = 0;
+    return std::frexp(b, &exponent) == T(0.5) && std::isfinite(T(1) / b);
+  }
+
   // a*x as an exact hi + lo, x clamped to where f and f' have saturated: (a/b) e^(a*x) is 0
   // below a*x = -1000 - |ln(a/b)| (float: -150 - ...), and above a*x = 1500 (float: 200) e^(a*x)/b
   // overflows whatever the b of the type.
@@ -164,6 +177,7 @@ class delu : public detail::activation<delu<T>, T> {
   T a_;
   T b_;
   T xc_;
+  bool b_is_power_of_two_;
   double log_b_;
   double log_a_over_b_;
 };
