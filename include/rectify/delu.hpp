@@ -93,7 +93,8 @@ class delu : public detail::activation<delu<T>, T> {
     // With a = 1 (the default) y is x itself, lo = 0, and the correction is skipped; with b a
     // power of two (the default 2) the division is exact as a product by 1/b (or rounds once,
     // for subnormal results, as the division does): the compensated quotient is skipped too.
-    // Both are tests of the parameters, the same for every batch, and change no bits.
+    // Both are tests of the parameters, the same for every batch, and change no bits (f(-0) is
+    // -0 now, as expm1(-0); the correction turned it into +0).
     const B expm1_y =
         a_ == T(1) ? em : xsimd::select(em < B(huge), detail::fma(em + B(1), y.lo, em), em);
     const B quotient = detail::where_needed(

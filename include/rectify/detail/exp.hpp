@@ -293,7 +293,7 @@ RECTIFY_INLINE double_double<xsimd::batch<double, A>> exp_normal(
 // the derivatives and silu (detail::exp_in_reach), whose one further rounding leaves them within
 // the double bar. On AVX-512, the table form above: the pair within 2^-56.9 relative for
 // |x| <= 693 (hi + lo rounded to one double within 0.55 ULP; at the bottom, x near -708, the low
-// part is subnormal and that becomes 1 ULP), 22 vector instructions. Elsewhere: r is rounded
+// part is subnormal and that becomes 1 ULP), 23 vector instructions. Elsewhere: r is rounded
 // once (its error not recovered), e^r - 1 = r + r^2 q(r) (q of degree 9, tools/sollya/exp.sollya,
 // 2^-55.6 from e^r - 1) is rounded once, and 1 + that is summed exactly (Fast2Sum): the pair to
 // about 2^-53.5, rounded within 0.999 ULP (3M inputs, tools/accuracy/check_kernels.cpp), 22
