@@ -99,10 +99,18 @@ class silu : public detail::activation<silu<T>, T> {
     const auto tc = detail::two_prod(t.e, c.hi);
     const B tc_lo = detail::fma(t.e, detail::plus_low(c.lo, B(1), t.e_lo),
                                 detail::plus_low(tc.lo, c.hi, t.e_lo));
-    // x >= 0: n = 1 + p, p = t (1 + x) <= 1 (Fast2Sum), p's error again from an fms.
-    const auto p = detail::two_prod(t.e, one_x);
-    const B one_p = B(1) + p.hi;
-    const B one_p_lo = ((B(1) - one_p) + p.hi) + detail::plus_low(p.lo, one_x, t.e_lo);
+    // x >= 0: n = 1 + p, p = t (1 + x) <= 1. With a fused fma, n is one fma, in [1, 2], so n - 1
+    // is exact and an fms recovers the fma's rounding (to 2^-106): four instructions where the
+    // exact product and Fast2Sum take seven (silu' 1.05x, in-process A/B). Without one, those.
+    B one_p, one_p_lo;
+    if constexpr (detail::has_fused_fma<typename B::arch_type>) {
+      one_p = detail::fma(t.e, one_x, B(1));
+      one_p_lo = detail::plus_low(detail::fms(t.e, one_x, one_p - B(1)), one_x, t.e_lo);
+    } else {
+      const auto p = detail::two_prod(t.e, one_x);
+      one_p = B(1) + p.hi;
+      one_p_lo = ((B(1) - one_p) + p.hi) + detail::plus_low(p.lo, one_x, t.e_lo);
+    }
     const auto negative = x < B(0);
     const B n = xsimd::select(negative, tc.hi, one_p);
     const B n_lo = xsimd::select(negative, tc_lo, one_p_lo);
