@@ -73,7 +73,7 @@ class silu : public detail::activation<silu<T>, T> {
   // x >= -negligible (float -20, double -40; and NaN), the short path: t = e^-|x| (tail_sum),
   // then f = n/d with n = x (x >= 0) or x t (x < 0) and d = 1 + t, both carried as hi + lo into
   // one compensated quotient, so that t's own error and the quotient's rounding are the only
-  // errors. |x| is capped at 80: beyond negligible, t no longer changes x/(1 + t).
+  // errors.
   template <class B>
   RECTIFY_INLINE static B body_forward(const B& x) {
     const auto t = tail_sum(x);
@@ -115,7 +115,7 @@ class silu : public detail::activation<silu<T>, T> {
     const B n = xsimd::select(negative, tc.hi, one_p);
     const B n_lo = xsimd::select(negative, tc_lo, one_p_lo);
     const auto d2 = detail::two_prod(t.d, t.d);
-    const B d2_lo = d2.lo + B(2) * t.d * t.d_lo;
+    const B d2_lo = detail::fma(t.d + t.d, t.d_lo, d2.lo);
     // Beyond negligible, f' = 1 + t(x - 1) + ... is 1 to within 0.51 ULP (double, x = 40.4).
     return xsimd::select(x > B(detail::exp_limits<typename B::value_type>::negligible), B(1),
                          detail::divide_normal(n, n_lo, d2.hi, d2_lo));
@@ -147,10 +147,12 @@ class silu : public detail::activation<silu<T>, T> {
     B d_lo;
   };
   // t = e^-|x| from exp_in_reach (float: one rounded float, e_lo = 0; double: hi + lo) and d.
+  // Not clamped: the lanes beyond +-negligible, where exp_in_reach's range ends, take x or 1 from
+  // the final selects or the left tail, whatever t is there (NaN included), and a NaN x gives NaN
+  // either way.
   template <class B>
   RECTIFY_INLINE static tail_parts<B> tail_sum(const B& x) {
-    const B ax = xsimd::abs(x);
-    const auto e = detail::exp_in_reach(-xsimd::select(ax > B(80), B(80), ax), B(0));
+    const auto e = detail::exp_in_reach(-xsimd::abs(x), B(0));
     const B d = B(1) + e.hi;
     return {e.hi, e.lo, d, detail::plus_low((B(1) - d) + e.hi, B(1), e.lo)};
   }
