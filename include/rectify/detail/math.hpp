@@ -272,7 +272,7 @@ RECTIFY_INLINE xsimd::batch<T, A> exp_times_fast(const xsimd::batch<T, A>& hi,
 }
 
 // sigma(y) for y = hi + lo (hi finite or NaN), softplus' derivative: 1/(1 + t) for y >= 0,
-// t/(1 + t) for y < 0, t = e^-|y| from exp_in_reach (|y| capped at reach, where 1/(1 + t) is 1 to
+// t/(1 + t) for y < 0, t = e^-|y| from exp_in_reach, and 1 above reach (where 1/(1 + t) is 1 to
 // within a quarter ULP); e^y rounded once below -reach, where it may be subnormal. In double the
 // quotient divides by 1 + t as hi + lo (compensated); in float by the rounded 1 + t, one plain
 // division: the rounding of 1 + t (up to 1 ULP of the result) then adds to t's 0.89 and the
@@ -287,15 +287,18 @@ RECTIFY_INLINE xsimd::batch<T, A> sigmoid(const xsimd::batch<T, A>& hi,
       hi < B(-reach), [&] { return exp_times(hi, lo, B(1)); },
       [&]() RECTIFY_INLINE_LAMBDA {
         const auto non_negative = hi >= B(0);
-        const B magnitude = xsimd::abs(hi);
-        const auto t = exp_in_reach(-xsimd::select(magnitude > B(reach), B(reach), magnitude),
-                                    xsimd::select(non_negative, -lo, lo));
+        const auto t = exp_in_reach(-xsimd::abs(hi), xsimd::select(non_negative, -lo, lo));
         const B d = B(1) + t.hi;
+        B s;
         if constexpr (std::is_same_v<T, float>)
-          return xsimd::select(non_negative, B(1), t.hi) / d;
-        return divide_normal(xsimd::select(non_negative, B(1), t.hi),
-                             xsimd::select(non_negative, B(0), t.lo), d,
-                             plus_low((B(1) - d) + t.hi, B(1), t.lo));
+          s = xsimd::select(non_negative, B(1), t.hi) / d;
+        else
+          s = divide_normal(xsimd::select(non_negative, B(1), t.hi),
+                            xsimd::select(non_negative, B(0), t.lo), d,
+                            plus_low((B(1) - d) + t.hi, B(1), t.lo));
+        // Above reach (where exp_in_reach's range ends) sigma is 1: a select at the end, off the
+        // exp's path, rather than a clamp of |y| before it (softplus' 1.05x float, 1.08x double).
+        return xsimd::select(hi > B(reach), B(1), s);
       });
 }
 
