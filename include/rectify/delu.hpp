@@ -160,13 +160,17 @@ class delu : public detail::activation<delu<T>, T> {
     using U = typename B::value_type;
     constexpr bool is_double = std::is_same_v<U, double>;
     // For a tiny a the bounds overflow: std::min/max keep them finite, so -inf is clamped too.
+    // (Formed before the test below, so that the compiler keeps them out of the loop.)
     constexpr U most = std::numeric_limits<U>::max();
-    const B clamped = detail::clamp_keep_nan(
-        x, std::max((U(is_double ? -1000 : -150) - U(std::fabs(log_a_over_b_))) / U(a_), -most),
-        std::min((is_double ? U(1500) : U(200)) / U(a_), most));
+    const U lower =
+        std::max((U(is_double ? -1000 : -150) - U(std::fabs(log_a_over_b_))) / U(a_), -most);
+    const U upper = std::min((is_double ? U(1500) : U(200)) / U(a_), most);
+    // With a = 1 there is no product, and every far or infinite x meets a select, expm1 or the
+    // exp_times of the tails, which saturate on their own: no clamp (it sat at the start of the
+    // exp's path).
     if (a_ == T(1))
-      return {clamped, B(0)};
-    return detail::two_prod(B(U(a_)), clamped);
+      return {x, B(0)};
+    return detail::two_prod(B(U(a_)), detail::clamp_keep_nan(x, lower, upper));
   }
 
   // Above this a*x, e^(a*x) is near overflow in U; and a value of the double expm1 that is

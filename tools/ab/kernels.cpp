@@ -49,6 +49,7 @@ std::vector<ab::named<T>> table() {
           {"mish'", derivative_of<T>(rectify::mish<T>())},
           {"softplus", forward_of<T>(rectify::softplus<T>())},
           {"softplus'", derivative_of<T>(rectify::softplus<T>())},
+          {"softplus' k=3.5", derivative_of<T>(rectify::softplus<T>(T(3.5)))},
           {"squareplus", forward_of<T>(rectify::squareplus<T>())},
           {"delu", forward_of<T>(rectify::delu<T>())},
           {"delu a=1.5 b=3", forward_of<T>(rectify::delu<T>(T(1.5), T(3)))},
