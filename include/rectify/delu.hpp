@@ -152,25 +152,19 @@ class delu : public detail::activation<delu<T>, T> {
     return std::frexp(b, &exponent) == T(0.5) && std::isfinite(T(1) / b);
   }
 
-  // a*x as an exact hi + lo, x clamped to where f and f' have saturated: (a/b) e^(a*x) is 0
-  // below a*x = -1000 - |ln(a/b)| (float: -150 - ...), and above a*x = 1500 (float: 200) e^(a*x)/b
-  // overflows whatever the b of the type.
+  // a*x as an exact hi + lo (detail::times_exactly), x clamped to where f and f' have saturated:
+  // (a/b) e^(a*x) is 0 below a*x = -1000 - |ln(a/b)| (float: -150 - ...), and above a*x = 1500
+  // (float: 200) e^(a*x)/b overflows whatever the b of the type. With a = 1, x itself.
   template <class B>
   RECTIFY_INLINE detail::double_double<B> scaled(const B& x) const {
     using U = typename B::value_type;
     constexpr bool is_double = std::is_same_v<U, double>;
     // For a tiny a the bounds overflow: std::min/max keep them finite, so -inf is clamped too.
-    // (Formed before the test below, so that the compiler keeps them out of the loop.)
     constexpr U most = std::numeric_limits<U>::max();
-    const U lower =
-        std::max((U(is_double ? -1000 : -150) - U(std::fabs(log_a_over_b_))) / U(a_), -most);
-    const U upper = std::min((is_double ? U(1500) : U(200)) / U(a_), most);
-    // With a = 1 there is no product, and every far or infinite x meets a select, expm1 or the
-    // exp_times of the tails, which saturate on their own: no clamp (it sat at the start of the
-    // exp's path).
-    if (a_ == T(1))
-      return {x, B(0)};
-    return detail::two_prod(B(U(a_)), detail::clamp_keep_nan(x, lower, upper));
+    return detail::times_exactly(
+        x, U(a_),
+        std::max((U(is_double ? -1000 : -150) - U(std::fabs(log_a_over_b_))) / U(a_), -most),
+        std::min((is_double ? U(1500) : U(200)) / U(a_), most));
   }
 
   // Above this a*x, e^(a*x) is near overflow in U; and a value of the double expm1 that is

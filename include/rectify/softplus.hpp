@@ -123,21 +123,15 @@ class softplus : public detail::activation<softplus<T>, T> {
     return xsimd::select(y.hi > B(detail::exp_limits<U>::negligible), x, f);
   }
 
-  // k*x as an exact hi + lo, with x first clamped to where f and f' have saturated (|k*x| at
-  // most 1000 in double, 150 in float), so that the product neither overflows nor meets an
-  // infinity.
+  // k*x as an exact hi + lo (detail::times_exactly), x first clamped to where f and f' have
+  // saturated (|k*x| at most 1000 in double, 150 in float). With k = 1, x itself.
   template <class B>
   RECTIFY_INLINE detail::double_double<B> scaled(const B& x) const {
     using U = typename B::value_type;
     // For a tiny k the bound overflows: std::min keeps it finite, so +-inf are clamped too.
-    // (Formed before the test below, so that the compiler keeps it out of the loop.)
     const U limit = std::min((std::is_same_v<U, double> ? U(1000) : U(150)) / U(k_),
                              std::numeric_limits<U>::max());
-    // With k = 1 there is no product, and every far or infinite x meets a select or the tail's
-    // exp_times, which saturate on their own: no clamp (it sat at the start of the exp's path).
-    if (k_ == T(1))
-      return {x, B(0)};
-    return detail::two_prod(B(U(k_)), detail::clamp_keep_nan(x, -limit, limit));
+    return detail::times_exactly(x, U(k_), -limit, limit);
   }
   T k_;
 };
