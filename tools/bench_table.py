@@ -69,9 +69,9 @@ def fastest_peer(rates, function, direction, typ, n):
     return best
 
 
-def float_table(rates):
+def float_table(rates, arch):
     rows = []
-    print("### float (AVX-512 build), elements/ns; ratios are rectify's speed over the other's\n")
+    print(f"### float ({arch} build), elements/ns; ratios are rectify's speed over the other's\n")
     print(f"| function | direction | rectify n={SMALL} | rectify n={MEDIUM} | fastest peer "
           f"n={SMALL} | vs fastest n={SMALL} | vs fastest n={MEDIUM} | vs plain loop "
           f"n={SMALL} | vs copy bound n={LARGE} | subnormal slowdown |")
@@ -104,8 +104,8 @@ def float_table(rates):
     return rows
 
 
-def double_table(rates):
-    print(f"\n### double (AVX-512 build), elements/ns at n={SMALL}\n")
+def double_table(rates, arch):
+    print(f"\n### double ({arch} build), elements/ns at n={SMALL}\n")
     print("| function | direction | rectify | plain loop | vs plain loop |")
     print("|---|---|--:|--:|--:|")
     for function in FUNCTIONS:
@@ -141,8 +141,9 @@ def main():
         print(f"oneDNN: {context['onednn']}")
     print(f"Machine: {context.get('num_cpus', '?')} CPUs at {context.get('mhz_per_cpu', '?')} MHz, "
           f"{context.get('date', '')}\n")
-    rows = float_table(rates)
-    double_table(rates)
+    arch = context.get("rectify_arch", "?")
+    rows = float_table(rates, arch)
+    double_table(rates, arch)
     slow = sorted((row for row in rows if row[0] is not None), key=lambda row: row[0])[:8]
     if slow:
         print(f"\nSlowest against the fastest peer (float, n={SMALL}):")
