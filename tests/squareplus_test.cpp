@@ -1,5 +1,5 @@
-// squareplus: within the ULP budget against MPFR (b = 4, 0.5 and 0), derivative against finite
-// differences, the NaN policy, limits, no cancellation for x << 0 (squareplus(-1e30) is tiny
+// squareplus: within the ULP budget against MPFR (b = 4, 0.5, 0 and 2^70), derivative against
+// finite differences, the NaN policy, limits, no cancellation for x << 0 (squareplus(-1e30) is tiny
 // and positive), no overflow of x^2, b = 0 as relu, and the parameter checks.
 #include <cmath>
 #include <limits>
@@ -32,7 +32,7 @@ TEMPLATE_TEST_CASE("squareplus edge values", "[squareplus]", float, double) {
   const auto fwd = direction::forward;
   const auto der = direction::derivative;
   const T inf = L::infinity();
-  for (const T b : {T(4), T(0.5), T(0)}) {
+  for (const T b : {T(4), T(0.5), T(0), T(0x1p70)}) {
     const rectify::squareplus<T> f(b);
     const config c{family::squareplus, {double(b)}};
     const std::string name = "squareplus(b=" + std::to_string(b) + ")";

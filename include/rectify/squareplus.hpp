@@ -16,10 +16,12 @@
 // overflow near DBL_MAX. A huge b (over 2^900) would overflow s*s and (s + |x|)*s: there x and b
 // are scaled by 2^-256 and 2^-512, exactly, f is scaled back and f' is unchanged (f is
 // homogeneous: f(x; b) = c f(x/c; b/c^2)).
-// Float takes none of this: its batch is evaluated in double and rounded once (in_double), where
-// x^2 + b neither overflows nor needs splitting, and the plain (x + s)/2 and (1 + x/s)/2 serve up
-// to x^2 = 2^20 b; only the lanes beyond take the quotients r and w. 1.5x (forward) and 1.27x
-// (derivative) faster than the float hi + lo sums, measured, and rounded once.
+// Float, where the arch has a fused fma and b is in [2^-60, 2^60] (forward_float), takes the same
+// quotients in float lanes, with the roundings of s, of s + |x| and of each quotient corrected
+// to first order by a few fmas (only that of x^2 + b is left: below 1 ULP forward, 1.5 ULP
+// derivative); beyond x^2 = 2^26 b, f = x or b/(4|x|). Other float b, and archs without a fused
+// fma, evaluate the batch in double and round once (in_double), where x^2 + b neither overflows
+// nor needs splitting, and the plain (x + s)/2 and (1 + x/s)/2 serve up to x^2 = 2^20 b.
 #pragma once
 
 #include <cmath>
@@ -30,6 +32,7 @@
 
 #include "detail/activation.hpp"
 #include "detail/double_double.hpp"
+#include "detail/estimate.hpp"
 #include "detail/fma.hpp"
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
@@ -47,7 +50,13 @@ class squareplus : public detail::activation<squareplus<T>, T> {
       : b_(detail::require_non_negative("squareplus", "b", b)),
         scale_(b_ > huge_b ? huge_scale : T(1)),
         scaled_b_(b_ / scale_ / scale_),
-        far_cap_(std::sqrt(scaled_b_) * T(0x1p30)) {}
+        far_cap_(std::sqrt(scaled_b_) * T(0x1p30)),
+        in_float_(std::is_same_v<T, float> && b_ >= T(0x1p-60) && b_ <= T(0x1p60)),
+        half_b_(in_float_ ? float(b_ / 2) : 0.0f),
+        two_over_b_(in_float_ ? float(2 / b_) : 0.0f),
+        far_float_(in_float_ ? float(std::sqrt(double(b_)) * 0x1p13) : 0.0f),
+        far_float_cap_(in_float_ ? float(std::sqrt(double(b_)) * 0x1p76) : 0.0f),
+        b_times_2_pow_62_(in_float_ ? float(double(b_) * 0x1p62) : 0.0f) {}
 
   T b() const { return b_; }
 
@@ -57,7 +66,10 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     if (b_ == T(0))
       return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
     using U = typename B::value_type;
-    if constexpr (std::is_same_v<U, float>)
+    if constexpr (std::is_same_v<U, float>) {
+      if constexpr (detail::has_fused_fma<typename B::arch_type>)
+        if (in_float_)
+          return forward_float(x);
       // f = (x + s)/2 within the bound of in_double; beyond it f = x + r or r, r = (b/2)/e
       // (also for x = -inf, where x + s is NaN).
       return in_double(
@@ -71,8 +83,9 @@ class squareplus : public detail::activation<squareplus<T>, T> {
             const D r = half_b / e;
             return xsimd::select(xd > D(0), xd + r, r);
           });
-    else
+    } else {
       return forward_double(x);
+    }
   }
   template <class B>
   RECTIFY_INLINE B derivative_math(const B& x) const {
@@ -80,7 +93,10 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     if (b_ == T(0))
       return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
     using U = typename B::value_type;
-    if constexpr (std::is_same_v<U, float>)
+    if constexpr (std::is_same_v<U, float>) {
+      if constexpr (detail::has_fused_fma<typename B::arch_type>)
+        if (in_float_)
+          return derivative_float(x);
       // f' = (1 + x/s)/2 within the bound of in_double; beyond it 1 - w or w, w = (b/2)/(e s).
       return in_double(
           x,
@@ -93,11 +109,83 @@ class squareplus : public detail::activation<squareplus<T>, T> {
             const D w = half_b / (e * s);
             return xsimd::select(xd > D(0), D(1) - w, w);
           });
-    else
+    } else {
       return derivative_double(x);
+    }
   }
 
  private:
+  // Float lanes, for b in [2^-60, 2^60] on archs with a fused fma (the other b, and archs
+  // without, take in_double below). With a = |x|, v = fma(a, a, b) (rounded once) and
+  // s = sqrt(v), s's rounding is s_lo = (v - s^2)/(2s) (the fnma is exact; 1/s from
+  // rsqrt_estimate, as s_lo is a rounding error itself), and e = s + a as e + e_lo (Fast2Sum,
+  // s >= a, plus s_lo). Only v's rounding is left, half a unit in e:
+  //   x > 0:   f = (e + e_lo)/2, no cancellation: below 0.5 + 0.5 = 1 ULP.
+  //   x <= 0:  f = (b/2)/(e + e_lo): the quotient q rounded and corrected to first order,
+  //            q + ((b/2 - q e) - q e_lo)/e, where b/2 - q e is exact (fnma) and 1/e ~ q (2/b):
+  //            below 1 ULP again.
+  //   f'     = 1 - w (x > 0) or w, w = (b/2)/(e s): the product p = e s as p + p_lo (fms), with
+  //            e_lo and s_lo, and the quotient corrected as above; v's rounding, half a unit in
+  //            e and in s, is left: below 1.5 ULP.
+  // Where a^2 > 2^26 b (a > far_float_, and +-inf), b/(4a^2) < 2^-28: f = x (x > 0) or b/(4a)
+  // and f' = 1 or b/(4a^2), formed 2^64 times too large and scaled back by
+  // times_2_pow_minus_64, so that subnormal results take no subnormal arithmetic.
+  template <class B>
+  RECTIFY_INLINE B forward_float(const B& x) const {
+    const B a = xsimd::abs(x);
+    return detail::where_needed(
+        a > B(far_float_),
+        [&] {
+          const B r = detail::times_2_pow_minus_64(B(b_times_2_pow_62_) / a);
+          return xsimd::select(x > B(0), x, r);
+        },
+        [&]() RECTIFY_INLINE_LAMBDA {
+          const auto n = near_float(a);
+          const B half_b(half_b_);
+          const B q = half_b / n.e;
+          const B residual = detail::fnma(q, n.e, half_b);
+          const B r = detail::fma(detail::fnma(q, n.e_lo, residual), q * B(two_over_b_), q);
+          return xsimd::select(x > B(0), detail::fma(B(0.5f), n.e_lo, B(0.5f) * n.e), r);
+        });
+  }
+  template <class B>
+  RECTIFY_INLINE B derivative_float(const B& x) const {
+    const B a = xsimd::abs(x);
+    const B w = detail::where_needed(
+        a > B(far_float_),
+        [&] {
+          // a capped where b/(4a^2) < 2^-153 (0 in float): the quotients stay normal numbers.
+          const B c = xsimd::min(a, B(far_float_cap_));
+          return detail::times_2_pow_minus_64(B(b_times_2_pow_62_) / c / c);
+        },
+        [&]() RECTIFY_INLINE_LAMBDA {
+          const auto n = near_float(a);
+          const B half_b(half_b_);
+          const B p = n.e * n.s;
+          // (e + e_lo)(s + s_lo) - p, to first order
+          const B p_rest =
+              detail::fma(n.s_lo, n.e, detail::fma(n.e_lo, n.s, detail::fms(n.e, n.s, p)));
+          const B q = half_b / p;
+          const B residual = detail::fnma(q, p, half_b);
+          return detail::fma(detail::fnma(q, p_rest, residual), q * B(two_over_b_), q);
+        });
+    return xsimd::select(x > B(0), B(1) - w, w);
+  }
+  template <class B>
+  struct float_sums {
+    B s;  // sqrt(fma(a, a, b)) = s + s_lo
+    B s_lo;
+    B e;  // s + s_lo + a = e + e_lo
+    B e_lo;
+  };
+  template <class B>
+  RECTIFY_INLINE float_sums<B> near_float(const B& a) const {
+    const B v = detail::fma(a, a, B(b_));
+    const B s = xsimd::sqrt(v);
+    const B s_lo = detail::fnma(s, s, v) * (B(0.5f) * detail::rsqrt_estimate(v));
+    const B e = s + a;
+    return {s, s_lo, e, ((s - e) + a) + s_lo};
+  }
   template <class B>
   RECTIFY_INLINE B forward_double(const B& x) const {
     const B xs = x * B(1 / scale_);
@@ -204,6 +292,15 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   T scale_;     // 1, or 2^256 for a huge double b
   T scaled_b_;  // b / scale^2
   T far_cap_;   // sqrt(scaled b) 2^30, see far_sums (double)
+  // Float lanes (forward_float): whether b allows them (always false for double), b/2, 2/b,
+  // where the far lanes begin (sqrt(b) 2^13), the cap of their a (sqrt(b) 2^76) and b 2^62
+  // (b 2^64/4); 0 where unused.
+  bool in_float_;
+  float half_b_;
+  float two_over_b_;
+  float far_float_;
+  float far_float_cap_;
+  float b_times_2_pow_62_;
 };
 
 }  // namespace rectify

@@ -51,6 +51,8 @@ std::vector<ab::named<T>> table() {
           {"softplus'", derivative_of<T>(rectify::softplus<T>())},
           {"softplus' k=3.5", derivative_of<T>(rectify::softplus<T>(T(3.5)))},
           {"squareplus", forward_of<T>(rectify::squareplus<T>())},
+          {"squareplus'", derivative_of<T>(rectify::squareplus<T>())},
+          {"squareplus backward", backward_of<T>(rectify::squareplus<T>())},
           {"delu", forward_of<T>(rectify::delu<T>())},
           {"delu a=1.5 b=3", forward_of<T>(rectify::delu<T>(T(1.5), T(3)))},
           {"delu'", derivative_of<T>(rectify::delu<T>())},

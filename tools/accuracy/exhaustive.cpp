@@ -179,7 +179,8 @@ std::vector<function_case> make_cases() {
     add(fn::softplus, "softplus", param("k", k), {k}, {k}, rectify::softplus<float>{float(k)},
         rectify::softplus<double>{k});
   }
-  for (double b : {4.0, 0.5}) {
+  // b = 2^70: float squareplus evaluates such a b in double (squareplus.hpp).
+  for (double b : {4.0, 0.5, 0x1p70}) {
     add(fn::squareplus, "squareplus", param("b", b), {b}, {b}, rectify::squareplus<float>{float(b)},
         rectify::squareplus<double>{b});
   }

@@ -1,0 +1,27 @@
+// A quick estimate of 1/sqrt(v) for float batches: the x86 approximation instructions (relative
+// error below 2^-11 with SSE/AVX, 2^-14 with AVX-512), for corrections whose own size is a
+// rounding error, so that the estimate's error is a further 2^-11 of that. Not xsimd::rsqrt:
+// xsimd 8.1 implements it on AVX-512 by vrsqrt28ps, an AVX-512ER instruction that common
+// AVX-512 CPUs do not have. Other archs: 1/sqrt(v), exact enough and slower.
+#pragma once
+
+#include <xsimd/xsimd.hpp>
+
+#include "fma.hpp"
+#include "inline.hpp"
+
+namespace rectify::detail {
+
+template <class A>
+RECTIFY_INLINE xsimd::batch<float, A> rsqrt_estimate(const xsimd::batch<float, A>& v) {
+  if constexpr (is_avx512<A>)
+    return _mm512_rsqrt14_ps(v);
+  else if constexpr (is_avx<A>)
+    return _mm256_rsqrt_ps(v);
+  else if constexpr (is_sse<A>)
+    return _mm_rsqrt_ps(v);
+  else
+    return xsimd::batch<float, A>(1.0f) / xsimd::sqrt(v);
+}
+
+}  // namespace rectify::detail
