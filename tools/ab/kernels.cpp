@@ -42,6 +42,7 @@ std::vector<ab::named<T>> table() {
           {"gelu", forward_of<T>(rectify::gelu<T>())},
           {"gelu'", derivative_of<T>(rectify::gelu<T>())},
           {"gelu_tanh", forward_of<T>(rectify::gelu<T>(rectify::gelu_approximation::tanh))},
+          {"gelu_tanh'", derivative_of<T>(rectify::gelu<T>(rectify::gelu_approximation::tanh))},
           {"silu", forward_of<T>(rectify::silu<T>())},
           {"silu'", derivative_of<T>(rectify::silu<T>())},
           {"silu backward", backward_of<T>(rectify::silu<T>())},
