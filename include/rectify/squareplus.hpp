@@ -9,19 +9,19 @@
 // (s - |x|)(s + |x|) = b, f and f' follow from quotients that never cancel:
 //   r = (b/2)/(s + |x|):          f  = x + r   (x > 0)   or  r   (x <= 0)
 //   w = (b/2)/((s + |x|) s):      f' = 1 - w   (x > 0)   or  w   (x <= 0)
-// s, s + |x| and (s + |x|) s are carried as hi + lo sums (x^2 + b exactly, one Newton step for
-// the square root), so each quotient is rounded about once; in plain double s enters twice and
-// f' lost up to 4 ULP. That is the double path. Where |x| > 2^500, x^2 would overflow: there
-// s = |x| sqrt(1 + (b/x)/x), and the sums are formed at half scale so that s + |x| cannot
-// overflow near DBL_MAX. A huge b (over 2^900) would overflow s*s and (s + |x|)*s: there x and b
-// are scaled by 2^-256 and 2^-512, exactly, f is scaled back and f' is unchanged (f is
-// homogeneous: f(x; b) = c f(x/c; b/c^2)).
-// Float, where the arch has a fused fma and b is in [2^-60, 2^60] (forward_float), takes the same
-// quotients in float lanes, with the roundings of s, of s + |x| and of each quotient corrected
-// to first order by a few fmas (only that of x^2 + b is left: below 1 ULP forward, 1.5 ULP
-// derivative); beyond x^2 = 2^26 b, f = x or b/(4|x|). Other float b, and archs without a fused
-// fma, evaluate the batch in double and round once (in_double), where x^2 + b neither overflows
-// nor needs splitting, and the plain (x + s)/2 and (1 + x/s)/2 serve up to x^2 = 2^20 b.
+// Where b is in [2^-60, 2^60] (every b in practice) and the arch has a fused fma, both types take
+// these quotients lane by lane (forward_lanes): s = sqrt(x^2 + b), its rounding, that of s + |x|
+// and that of each quotient corrected to first order by a few fmas, so that only the rounding of
+// x^2 + b is left (below 1 ULP forward, 1.5 ULP derivative); beyond x^2 = 2^26 b (double: 2^56 b),
+// f = x or b/(4|x|). In plain arithmetic s enters f' twice and f' lost up to 4 ULP.
+// Other b, and archs without a fused fma: in double, s, s + |x| and (s + |x|) s carried as hi + lo
+// sums (x^2 + b exactly, one Newton step for the square root), each quotient rounded about once
+// (forward_double). Where |x| > 2^500, x^2 would overflow: there s = |x| sqrt(1 + (b/x)/x), and
+// the sums are formed at half scale so that s + |x| cannot overflow near DBL_MAX. A huge b (over
+// 2^900) would overflow s*s and (s + |x|)*s: there x and b are scaled by 2^-256 and 2^-512,
+// exactly, f is scaled back and f' is unchanged (f is homogeneous: f(x; b) = c f(x/c; b/c^2)). In
+// float, the batch evaluated in double and rounded once (in_double), where x^2 + b neither
+// overflows nor needs splitting, and the plain (x + s)/2 and (1 + x/s)/2 serve up to x^2 = 2^20 b.
 #pragma once
 
 #include <cmath>
@@ -51,12 +51,12 @@ class squareplus : public detail::activation<squareplus<T>, T> {
         scale_(b_ > huge_b ? huge_scale : T(1)),
         scaled_b_(b_ / scale_ / scale_),
         far_cap_(std::sqrt(scaled_b_) * T(0x1p30)),
-        in_float_(std::is_same_v<T, float> && b_ >= T(0x1p-60) && b_ <= T(0x1p60)),
-        half_b_(in_float_ ? float(b_ / 2) : 0.0f),
-        two_over_b_(in_float_ ? float(2 / b_) : 0.0f),
-        far_float_(in_float_ ? float(std::sqrt(double(b_)) * 0x1p13) : 0.0f),
-        far_float_cap_(in_float_ ? float(std::sqrt(double(b_)) * 0x1p76) : 0.0f),
-        b_times_2_pow_62_(in_float_ ? float(double(b_) * 0x1p62) : 0.0f) {}
+        in_lanes_(b_ >= T(0x1p-60) && b_ <= T(0x1p60)),
+        half_b_(b_ / 2),
+        two_over_b_(in_lanes_ ? 2 / b_ : T(0)),
+        far_(std::sqrt(b_) * (is_float ? T(0x1p13) : T(0x1p28))),
+        far_cap_lanes_(std::sqrt(b_) * (is_float ? T(0x1p76) : T(0x1p540))),
+        b_times_2_pow_62_(in_lanes_ ? b_ * T(0x1p62) : T(0)) {}
 
   T b() const { return b_; }
 
@@ -65,11 +65,11 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     // b = 0 is relu (NaN stays NaN).
     if (b_ == T(0))
       return xsimd::select(x > B(0), x, xsimd::select(xsimd::isnan(x), x, B(0)));
+    if constexpr (detail::has_fused_fma<typename B::arch_type>)
+      if (in_lanes_)
+        return forward_lanes(x);
     using U = typename B::value_type;
     if constexpr (std::is_same_v<U, float>) {
-      if constexpr (detail::has_fused_fma<typename B::arch_type>)
-        if (in_float_)
-          return forward_float(x);
       // f = (x + s)/2 within the bound of in_double; beyond it f = x + r or r, r = (b/2)/e
       // (also for x = -inf, where x + s is NaN).
       return in_double(
@@ -92,11 +92,11 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     // b = 0 is relu, with f'(0) = 0 by relu's convention.
     if (b_ == T(0))
       return xsimd::select(x > B(0), B(1), xsimd::select(xsimd::isnan(x), x, B(0)));
+    if constexpr (detail::has_fused_fma<typename B::arch_type>)
+      if (in_lanes_)
+        return derivative_lanes(x);
     using U = typename B::value_type;
     if constexpr (std::is_same_v<U, float>) {
-      if constexpr (detail::has_fused_fma<typename B::arch_type>)
-        if (in_float_)
-          return derivative_float(x);
       // f' = (1 + x/s)/2 within the bound of in_double; beyond it 1 - w or w, w = (b/2)/(e s).
       return in_double(
           x,
@@ -115,9 +115,9 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   }
 
  private:
-  // Float lanes, for b in [2^-60, 2^60] on archs with a fused fma (the other b, and archs
-  // without, take in_double below). With a = |x|, v = fma(a, a, b) (rounded once) and
-  // s = sqrt(v), s's rounding is s_lo = (v - s^2)/(2s) (the fnma is exact; 1/s from
+  // Lanes of either type, for b in [2^-60, 2^60] on archs with a fused fma (the other b, and
+  // archs without, take forward_double or in_double below). With a = |x|, v = fma(a, a, b) (rounded
+  // once) and s = sqrt(v), s's rounding is s_lo = (v - s^2)/(2s) (the fnma is exact; 1/s from
   // rsqrt_estimate, as s_lo is a rounding error itself), and e = s + a as e + e_lo (Fast2Sum,
   // s >= a, plus s_lo). Only v's rounding is left, half a unit in e:
   //   x > 0:   f = (e + e_lo)/2, no cancellation: below 0.5 + 0.5 = 1 ULP.
@@ -127,39 +127,42 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   //   f'     = 1 - w (x > 0) or w, w = (b/2)/(e s): the product p = e s as p + p_lo (fms), with
   //            e_lo and s_lo, and the quotient corrected as above; v's rounding, half a unit in
   //            e and in s, is left: below 1.5 ULP.
-  // Where a^2 > 2^26 b (a > far_float_, and +-inf), b/(4a^2) < 2^-28: f = x (x > 0) or b/(4a)
-  // and f' = 1 or b/(4a^2), formed 2^64 times too large and scaled back by
-  // times_2_pow_minus_64, so that subnormal results take no subnormal arithmetic.
+  // Where a^2 > 2^26 b (double: 2^56 b; a > far_, and +-inf), b/(4a^2) < 2^-28 (2^-58):
+  // f = x (x > 0) or b/(4a) and f' = 1 or b/(4a^2), formed 2^64 times too large (normal numbers
+  // for every a and b in range) and scaled back by times_2_pow_minus_64, so that subnormal
+  // results take no subnormal arithmetic. v stays within [2^-60, 2^117]: in float's normal range,
+  // which rsqrt_estimate of a double needs on SSE/AVX.
   template <class B>
-  RECTIFY_INLINE B forward_float(const B& x) const {
+  RECTIFY_INLINE B forward_lanes(const B& x) const {
     const B a = xsimd::abs(x);
     return detail::where_needed(
-        a > B(far_float_),
+        a > B(far_),
         [&] {
           const B r = detail::times_2_pow_minus_64(B(b_times_2_pow_62_) / a);
           return xsimd::select(x > B(0), x, r);
         },
         [&]() RECTIFY_INLINE_LAMBDA {
-          const auto n = near_float(a);
+          const auto n = near_lanes(a);
           const B half_b(half_b_);
           const B q = half_b / n.e;
           const B residual = detail::fnma(q, n.e, half_b);
           const B r = detail::fma(detail::fnma(q, n.e_lo, residual), q * B(two_over_b_), q);
-          return xsimd::select(x > B(0), detail::fma(B(0.5f), n.e_lo, B(0.5f) * n.e), r);
+          return xsimd::select(x > B(0), detail::fma(B(0.5), n.e_lo, B(0.5) * n.e), r);
         });
   }
   template <class B>
-  RECTIFY_INLINE B derivative_float(const B& x) const {
+  RECTIFY_INLINE B derivative_lanes(const B& x) const {
     const B a = xsimd::abs(x);
     const B w = detail::where_needed(
-        a > B(far_float_),
+        a > B(far_),
         [&] {
-          // a capped where b/(4a^2) < 2^-153 (0 in float): the quotients stay normal numbers.
-          const B c = xsimd::min(a, B(far_float_cap_));
+          // a capped where b/(4a^2) < 2^-153 (double: 2^-1082), 0 once rounded: the quotients
+          // stay normal numbers.
+          const B c = xsimd::min(a, B(far_cap_lanes_));
           return detail::times_2_pow_minus_64(B(b_times_2_pow_62_) / c / c);
         },
         [&]() RECTIFY_INLINE_LAMBDA {
-          const auto n = near_float(a);
+          const auto n = near_lanes(a);
           const B half_b(half_b_);
           const B p = n.e * n.s;
           // (e + e_lo)(s + s_lo) - p, to first order
@@ -172,17 +175,17 @@ class squareplus : public detail::activation<squareplus<T>, T> {
     return xsimd::select(x > B(0), B(1) - w, w);
   }
   template <class B>
-  struct float_sums {
+  struct lane_sums {
     B s;  // sqrt(fma(a, a, b)) = s + s_lo
     B s_lo;
     B e;  // s + s_lo + a = e + e_lo
     B e_lo;
   };
   template <class B>
-  RECTIFY_INLINE float_sums<B> near_float(const B& a) const {
+  RECTIFY_INLINE lane_sums<B> near_lanes(const B& a) const {
     const B v = detail::fma(a, a, B(b_));
     const B s = xsimd::sqrt(v);
-    const B s_lo = detail::fnma(s, s, v) * (B(0.5f) * detail::rsqrt_estimate(v));
+    const B s_lo = detail::fnma(s, s, v) * (B(0.5) * detail::rsqrt_estimate(v));
     const B e = s + a;
     return {s, s_lo, e, ((s - e) + a) + s_lo};
   }
@@ -292,15 +295,16 @@ class squareplus : public detail::activation<squareplus<T>, T> {
   T scale_;     // 1, or 2^256 for a huge double b
   T scaled_b_;  // b / scale^2
   T far_cap_;   // sqrt(scaled b) 2^30, see far_sums (double)
-  // Float lanes (forward_float): whether b allows them (always false for double), b/2, 2/b,
-  // where the far lanes begin (sqrt(b) 2^13), the cap of their a (sqrt(b) 2^76) and b 2^62
-  // (b 2^64/4); 0 where unused.
-  bool in_float_;
-  float half_b_;
-  float two_over_b_;
-  float far_float_;
-  float far_float_cap_;
-  float b_times_2_pow_62_;
+  // The lanes (forward_lanes): whether b allows them, b/2, 2/b, where the far lanes begin
+  // (sqrt(b) 2^13, double 2^28), the cap of their a (sqrt(b) 2^76, double 2^540) and b 2^62
+  // (b 2^64/4).
+  static constexpr bool is_float = std::is_same_v<T, float>;
+  bool in_lanes_;
+  T half_b_;
+  T two_over_b_;
+  T far_;
+  T far_cap_lanes_;
+  T b_times_2_pow_62_;
 };
 
 }  // namespace rectify
