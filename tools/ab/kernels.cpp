@@ -57,7 +57,9 @@ std::vector<ab::named<T>> table() {
           {"delu", forward_of<T>(rectify::delu<T>())},
           {"delu a=1.5 b=3", forward_of<T>(rectify::delu<T>(T(1.5), T(3)))},
           {"delu'", derivative_of<T>(rectify::delu<T>())},
-          {"leaky_relu", forward_of<T>(rectify::leaky_relu<T>())}};
+          {"leaky_relu", forward_of<T>(rectify::leaky_relu<T>())},
+          {"relu", forward_of<T>(rectify::relu<T>())},
+          {"relu backward", backward_of<T>(rectify::relu<T>())}};
 }
 
 }  // namespace
