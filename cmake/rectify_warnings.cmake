@@ -50,6 +50,7 @@ function(rectify_runnable_tests variant)
     set_tests_properties(${ARGN} PROPERTIES DISABLED TRUE)
   endif()
 endfunction()
+
 set(RECTIFY_ARCH_FLAGS_sse2 "")
 set(RECTIFY_ARCH_FLAGS_avx2 -mavx2 -mfma)
 set(RECTIFY_ARCH_FLAGS_avx512 -mavx512f -mavx512cd -mavx512bw -mavx512dq -mavx512vl -mavx2 -mfma)

@@ -1,6 +1,7 @@
-// squareplus: within the ULP budget against MPFR (b = 4, 0.5, 0 and 2^70), derivative against
-// finite differences, the NaN policy, limits, no cancellation for x << 0 (squareplus(-1e30) is tiny
-// and positive), no overflow of x^2, b = 0 as relu, and the parameter checks.
+// squareplus: within the ULP budget against MPFR (b = 4, 0.5, 0 and 2^70, the last beyond the
+// lanes' range of b), derivative against finite differences, the NaN policy, limits, no
+// cancellation for x << 0 (squareplus(-1e30) is tiny and positive), no overflow of x^2, b = 0 as
+// relu, and the parameter checks.
 #include <cmath>
 #include <limits>
 #include <stdexcept>

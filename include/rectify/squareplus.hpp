@@ -54,8 +54,8 @@ class squareplus : public detail::activation<squareplus<T>, T> {
         in_lanes_(b_ >= T(0x1p-60) && b_ <= T(0x1p60)),
         half_b_(b_ / 2),
         two_over_b_(in_lanes_ ? 2 / b_ : T(0)),
-        far_(std::sqrt(b_) * (is_float ? T(0x1p13) : T(0x1p28))),
-        far_cap_lanes_(std::sqrt(b_) * (is_float ? T(0x1p76) : T(0x1p540))),
+        far_(std::ldexp(std::sqrt(b_), is_float ? 13 : 28)),
+        far_cap_lanes_(std::ldexp(std::sqrt(b_), is_float ? 76 : 540)),
         b_times_2_pow_62_(in_lanes_ ? b_ * T(0x1p62) : T(0)) {}
 
   T b() const { return b_; }

@@ -185,7 +185,8 @@ std::vector<config> accuracy_configs(const std::string& tag) {
   if (tag == "softplus")
     return {{family::softplus, {v(1)}}, {family::softplus, {v(3.5)}}};
   if (tag == "squareplus") {
-    // b = 2^70: float squareplus evaluates such a b in double, the others in float lanes.
+    // b = 2^70 is beyond the lanes' range (b in [2^-60, 2^60], squareplus.hpp): float evaluates
+    // it in double, double in hi + lo sums.
     return {{family::squareplus, {v(4)}},
             {family::squareplus, {v(0.5)}},
             {family::squareplus, {v(0)}},

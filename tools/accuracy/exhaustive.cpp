@@ -179,7 +179,8 @@ std::vector<function_case> make_cases() {
     add(fn::softplus, "softplus", param("k", k), {k}, {k}, rectify::softplus<float>{float(k)},
         rectify::softplus<double>{k});
   }
-  // b = 2^70: float squareplus evaluates such a b in double (squareplus.hpp).
+  // b = 2^70 is beyond squareplus' lanes (b in [2^-60, 2^60]): float evaluates it in double,
+  // double in hi + lo sums.
   for (double b : {4.0, 0.5, 0x1p70}) {
     add(fn::squareplus, "squareplus", param("b", b), {b}, {b}, rectify::squareplus<float>{float(b)},
         rectify::squareplus<double>{b});
