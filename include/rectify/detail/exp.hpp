@@ -369,11 +369,34 @@ RECTIFY_INLINE xsimd::batch<double, A> expm1(const xsimd::batch<double, A>& x) {
   return xsimd::any(large) ? xsimd::select(large, exp(x), res) : res;
 }
 
-// elu's e^x - 1 for x <= 0: detail/exp_float.hpp has a shorter float form for that domain; in
-// double it is expm1 itself.
+// e^x - 1 for x <= 0 (and NaN; x > 0 gives anything finite): elu's forward, shorter than expm1.
+// k is in [-58, 0], so 2^k - 1 is exact (k >= -53) or within 2^-54 of -1 where e^x - 1 is too,
+// and nothing needs summing exactly: with v = e^r - 1 = r + r^2 (1/2 + r q(r)) rounded once,
+// e^x - 1 = 2^k v + (2^k - 1) is one fma, in which the sum cancels nothing (k = 0: it is v; k < 0:
+// 2^k v is at most 0.71 of the result, at k = -1). For k = 0 the rounding d of r = r_hi + r_lo
+// (up to an ULP of v where v is just below a power of two) is added back in that fma, as d e^r;
+// for k < 0 adding it to 2^k - 1 changes nothing (d 2^k is below half its ULP).
 template <class A>
 RECTIFY_INLINE xsimd::batch<double, A> expm1_nonpositive(const xsimd::batch<double, A>& x) {
-  return expm1(x);
+  using B = xsimd::batch<double, A>;
+  // As in expm1: all lanes with |x| < 2^-54 return x without subnormal intermediates.
+  if (xsimd::all(xsimd::abs(x) < B(0x1p-54)))
+    return x;
+  // Below -40, e^x - 1 rounds to -1.
+  const B xc = exp_impl::clamp(x, -40.0, 0.0);
+  const auto k = exp_impl::short_reduce(xc, B(0.0));
+  const B r = k.r_hi + k.r_lo;
+  const B d = (k.r_hi - r) + k.r_lo;
+  const B r2 = r * r;
+  const B v = detail::fma(r2, detail::fma(r, exp_impl::cubic_poly(r, r2), B(0.5)), r);
+  const B high = k.scale - B(1.0);
+  const B sum = detail::fma(k.scale, v, high);
+  // sum's rounding error, exact: high - sum is (Sterbenz, or high = 0), and so is the error of a
+  // sum of two doubles (2^k v is one).
+  const B sum_lo = detail::fma(k.scale, v, high - sum);
+  const B res = sum + detail::fma(k.scale, detail::fma(d, r, d), sum_lo);
+  // |x| < 2^-54: e^x - 1 rounds to x, which also keeps -0 and subnormal inputs exact.
+  return xsimd::select(xsimd::abs(x) < B(0x1p-54), x, res);
 }
 
 // e^x and e^x - 1 in double to about 2^-30 relative, for results rounded to float (the float
