@@ -22,6 +22,7 @@
 #include "detail/inline.hpp"
 #include "detail/math.hpp"
 #include "detail/params.hpp"
+#include "detail/polynomial.hpp"
 #include "detail/widen.hpp"
 #include "kernels.hpp"
 
@@ -107,18 +108,50 @@ class softplus : public detail::activation<softplus<T>, T> {
     const D p = detail::fma(p_high, w2, detail::fma(D(1.0 / 3), w, D(1)));
     return detail::fma(D(2) * s, p, xsimd::select(upper, D(ln2), D(0)));
   }
+  // ln(1 + t) for t = t + t_lo in [0, 1] (double; NaN passes) as hi + lo, to about 2^-58
+  // relative. 1 + t = 2^e (1 + g) with e = 1 for t >= 1/2 (g = (t - 1)/2, exact by Sterbenz) and e
+  // = 0 below (g = t), g in [-1/4, 1/2); ln(1 + g) = 2 atanh(s), s = g/(2 + g) in [-1/7, 1/5],
+  // with t_lo in g_lo. s is carried as s + s_lo: the quotient's residual g - s (2 + g) is exact
+  // (with a fused fma), and 1/(2 + g) = (1 - s)/2 divides it with no second division. 2 atanh(s) =
+  // 2s + 2s^3 P(s^2), P of degree 7 within 2^-54 relative (tools/sollya/log1p.sollya), which weighs
+  // at most s^2/3 of the result. e ln2 + 2s is summed exactly (Fast2Sum: ln2 > |2s|). Against
+  // xsimd::log1p, which it replaced: softplus forward in double 1.5x faster (tools/ab/run, AVX2)
+  // and 0.75 ULP instead of 1.46 (k=1).
+  template <class D>
+  RECTIFY_INLINE static detail::double_double<D> log1p_hi_lo(const D& t, const D& t_lo) {
+    constexpr double ln2_hi = 0x1.62e42fefa39efp-1;  // tools/sollya/log1p.sollya
+    constexpr double ln2_lo = 0x1.abc9e3b39803fp-56;
+    const auto upper = t >= D(0.5);
+    const D g = xsimd::select(upper, (t - D(1)) * D(0.5), t);
+    const D g_lo = xsimd::select(upper, D(0.5) * t_lo, t_lo);
+    const D d = D(2) + g;
+    const D d_lo = ((D(2) - d) + g) + g_lo;
+    const D s = g / d;
+    const D s_lo =
+        (detail::fnma(s, d, g) + detail::fnma(s, d_lo, g_lo)) * detail::fnma(D(0.5), s, D(0.5));
+    const D w = s * s;
+    const D p = detail::horner(w, 0x1.16e404dbfea69p-4, 0x1.0e821e3e47633p-4, 0x1.3b2a64928ed99p-4,
+                               0x1.745ca8007b58dp-4, 0x1.c71c72f00d137p-4, 0x1.24924923cdbe1p-3,
+                               0x1.999999999ap-3, 0x1.5555555555555p-2);
+    const D two_s = D(2) * s;
+    const D ln2_part = xsimd::select(upper, D(ln2_hi), D(0));
+    const D hi = ln2_part + two_s;
+    const D rest =
+        detail::fma(two_s * w, p, detail::fma(D(2), s_lo, xsimd::select(upper, D(ln2_lo), D(0))));
+    return {hi, ((ln2_part - hi) + two_s) + rest};
+  }
+  // Double: t = e^-|y| as hi + lo (exp_normal, through detail::exp_split), ln(1 + t) as hi + lo
+  // (log1p_hi_lo), sp = max(y, 0) + ln(1 + t) as hi + lo, divided by k with one rounding.
   template <class B>
   RECTIFY_INLINE B body_forward_hi_lo(const B& x, const detail::double_double<B>& y) const {
     using U = typename B::value_type;
-    // t = e^-|y| from exp_normal (detail::exp_split), then xsimd's log1p.
     const auto non_negative = y.hi >= B(0);
     const auto e = detail::exp_split(xsimd::select(non_negative, -y.hi, y.hi),
                                      xsimd::select(non_negative, -y.lo, y.lo));
-    const B tail = xsimd::log1p(e.hi + e.lo);
-    // sp = max(y, 0) + tail as hi + lo, divided by k with one rounding.
-    const auto sum = detail::two_sum(y.hi, tail);
-    const B sp_hi = xsimd::select(non_negative, sum.hi, tail);
-    const B sp_lo = xsimd::select(non_negative, sum.lo + y.lo, B(0));
+    const auto tail = log1p_hi_lo(e.hi, e.lo);
+    const auto sum = detail::two_sum(y.hi, tail.hi);
+    const B sp_hi = xsimd::select(non_negative, sum.hi, tail.hi);
+    const B sp_lo = xsimd::select(non_negative, (sum.lo + y.lo) + tail.lo, tail.lo);
     const B f = k_ == T(1) ? sp_hi + sp_lo : detail::divide_by_constant(sp_hi, sp_lo, U(k_));
     return xsimd::select(y.hi > B(detail::exp_limits<U>::negligible), x, f);
   }
