@@ -54,13 +54,15 @@ class delu : public detail::activation<delu<T>, T> {
     using U = typename B::value_type;
     const auto y = scaled(x);
     // Where e^(a*x) overflows, or a/b itself does (a tiny b: then in every lane), the slope is
-    // e^(a*x + ln(a/b)).
+    // e^(a*x + ln(a/b)); the overflowing lanes (a*x > 80, double 700) are among those beyond
+    // exp_times_fast's reach (80, double 693), so its test for those covers them.
     const auto log_form = [&] { return detail::exp_dd(y.hi + B(U(log_a_over_b_)), y.lo); };
+    const B m(U(a_) / U(b_));
     const B slope =
-        !std::isfinite(U(a_) / U(b_))
-            ? log_form()
-            : detail::where_needed(y.hi > B(overflowing<U>) && x <= B(U(xc_)), log_form,
-                                   detail::exp_times_fast(y.hi, y.lo, B(U(a_) / U(b_))));
+        !std::isfinite(U(a_) / U(b_)) ? log_form() : detail::exp_times_fast(y.hi, y.lo, m, [&] {
+          return xsimd::select(y.hi > B(overflowing<U>) && x <= B(U(xc_)), log_form(),
+                               detail::exp_times(y.hi, y.lo, m));
+        });
     return xsimd::select(x > B(U(xc_)), B(1),
                          xsimd::select(x == B(-std::numeric_limits<U>::infinity()), B(0), slope));
   }

@@ -265,26 +265,32 @@ RECTIFY_INLINE xsimd::batch<T, A> plus_low(const xsimd::batch<T, A>& v, const xs
 // m e^y for y = hi + lo, for the derivatives (elu', delu'), from exp_in_reach: in float m e
 // rounded twice (at most 0.891 + 0.5 ULP of e^y's binade, within the 3-ULP bar), in double
 // m (e + e_lo) rounded once. Lanes beyond [-reach, reach] (subnormal results, overflow, +-inf) go
-// to exp_times, and only when present.
+// to far(), and only when present: by default exp_times; delu' also forms m e^y as e^(y + ln m)
+// there, where e^y overflows (one lane-uniform test per batch instead of two: float delu' 1.1x
+// to 1.2x faster, double the same within 2%).
+template <class T, class A, class Far>
+RECTIFY_INLINE xsimd::batch<T, A> exp_times_fast(const xsimd::batch<T, A>& hi,
+                                                 const xsimd::batch<T, A>& lo,
+                                                 const xsimd::batch<T, A>& m, Far far) {
+  using B = xsimd::batch<T, A>;
+  constexpr T reach = exp_limits<T>::reach;
+  return where_needed(hi < B(-reach) || hi > B(reach), far, [&]() RECTIFY_INLINE_LAMBDA {
+    if constexpr (std::is_same_v<T, float>) {
+      return m * exp_short(hi, lo);
+    } else {
+      // Where m e overflows (alpha or a/b near the largest double), m e_lo may be infinite
+      // too, with either sign: there the plain product is the right infinity.
+      const auto e = exp_short_parts(hi, lo);
+      const B rough = m * e.hi;
+      return xsimd::select(xsimd::isinf(rough), rough, detail::fma(m, e.hi, m * e.lo));
+    }
+  });
+}
 template <class T, class A>
 RECTIFY_INLINE xsimd::batch<T, A> exp_times_fast(const xsimd::batch<T, A>& hi,
                                                  const xsimd::batch<T, A>& lo,
                                                  const xsimd::batch<T, A>& m) {
-  using B = xsimd::batch<T, A>;
-  constexpr T reach = exp_limits<T>::reach;
-  return where_needed(
-      hi < B(-reach) || hi > B(reach), [&] { return exp_times(hi, lo, m); },
-      [&]() RECTIFY_INLINE_LAMBDA {
-        if constexpr (std::is_same_v<T, float>) {
-          return m * exp_short(hi, lo);
-        } else {
-          // Where m e overflows (alpha or a/b near the largest double), m e_lo may be infinite
-          // too, with either sign: there the plain product is the right infinity.
-          const auto e = exp_short_parts(hi, lo);
-          const B rough = m * e.hi;
-          return xsimd::select(xsimd::isinf(rough), rough, detail::fma(m, e.hi, m * e.lo));
-        }
-      });
+  return exp_times_fast(hi, lo, m, [&] { return exp_times(hi, lo, m); });
 }
 
 // sigma(y) for y = hi + lo (hi finite or NaN), softplus' derivative: 1/(1 + t) for y >= 0,
