@@ -108,15 +108,15 @@ class softplus : public detail::activation<softplus<T>, T> {
     const D p = detail::fma(p_high, w2, detail::fma(D(1.0 / 3), w, D(1)));
     return detail::fma(D(2) * s, p, xsimd::select(upper, D(ln2), D(0)));
   }
-  // ln(1 + t) for t = t + t_lo in [0, 1] (double; NaN passes) as hi + lo, to about 2^-58
-  // relative. 1 + t = 2^e (1 + g) with e = 1 for t >= 1/2 (g = (t - 1)/2, exact by Sterbenz) and e
-  // = 0 below (g = t), g in [-1/4, 1/2); ln(1 + g) = 2 atanh(s), s = g/(2 + g) in [-1/7, 1/5],
-  // with t_lo in g_lo. s is carried as s + s_lo: the quotient's residual g - s (2 + g) is exact
-  // (with a fused fma), and 1/(2 + g) = (1 - s)/2 divides it with no second division. 2 atanh(s) =
-  // 2s + 2s^3 P(s^2), P of degree 7 within 2^-54 relative (tools/sollya/log1p.sollya), which weighs
-  // at most s^2/3 of the result. e ln2 + 2s is summed exactly (Fast2Sum: ln2 > |2s|). Against
-  // xsimd::log1p, which it replaced: softplus forward in double 1.5x faster (tools/ab/run, AVX2)
-  // and 0.75 ULP instead of 1.46 (k=1).
+  // ln(1 + t) for t = t + t_lo in [0, 1] (double; NaN passes) as hi + lo, with errors well below
+  // softplus' last rounding. 1 + t = 2^e (1 + g) with e = 1 for t >= 1/2 (g = (t - 1)/2, exact by
+  // Sterbenz) and e = 0 below (g = t), g in [-1/4, 1/2); ln(1 + g) = 2 atanh(s), s = g/(2 + g) in
+  // [-1/7, 1/5], with t_lo in g_lo. s is carried as s + s_lo: the quotient's residual g - s (2 + g)
+  // is exact (with a fused fma), and 1/(2 + g) = (1 - s)/2 divides it with no second division. 2
+  // atanh(s) = 2s + 2s^3 P(s^2), P of degree 7 within 2^-54 relative (tools/sollya/log1p.sollya),
+  // which weighs at most s^2/3 of the result. e ln2 + 2s is summed exactly (Fast2Sum: ln2 > |2s|).
+  // Against xsimd::log1p, which it replaced: softplus forward in double 1.5x faster (tools/ab/run,
+  // AVX2) and 0.75 ULP instead of 1.46 (k=1).
   template <class D>
   RECTIFY_INLINE static detail::double_double<D> log1p_hi_lo(const D& t, const D& t_lo) {
     constexpr double ln2_hi = 0x1.62e42fefa39efp-1;  // tools/sollya/log1p.sollya
