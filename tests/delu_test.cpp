@@ -1,11 +1,15 @@
 // delu: within the ULP budget against MPFR (a = 1, b = 2 and a = 1.5, b = 3 with the solved xc;
 // a = 2, b = 1, xc = 0.7 given), derivative against finite differences, the solved xc against
-// an MPFR root, the NaN policy, limits (delu(-inf) = -1/b), the kink (delu'(xc) = (a/b)e^(a xc))
-// and the parameter checks (a >= b without xc throws).
+// an MPFR root, the NaN policy, limits (delu(-inf) = -1/b), the kink (delu'(xc) = (a/b)e^(a xc)),
+// delu and delu' where e^(a x) overflows, and the parameter checks (a >= b without xc throws).
 #include <cmath>
+#include <cstddef>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include <rectify/delu.hpp>
 
@@ -82,6 +86,35 @@ TEMPLATE_TEST_CASE("delu edge values", "[delu]", float, double) {
     check_edge(f, der, std::nextafter(xc, inf), equals(T(1)), name + "'(xc+) = 1");
     check_edge(f, fwd, std::nextafter(xc, inf), equals(std::nextafter(xc, inf)), name + "(xc+)");
     (void)a;
+  }
+}
+
+// delu and delu' where e^(a x) overflows but (e^(a x) - 1)/b and (a/b) e^(a x) do not (a large
+// b, and xc given beyond the overflow): their scaled forms. Those lanes share a batch with a lane
+// in the subnormal tail (exp_times) and ordinary lanes, all of which the derivative sends down one
+// rare path together. The references are (e^x - 1)/b and e^x/b in long double (64 bits).
+TEMPLATE_TEST_CASE("delu where e^(a x) overflows", "[delu]", float, double) {
+  using T = TestType;
+  constexpr bool is_double = std::is_same_v<T, double>;
+  const T b = is_double ? T(1e10) : T(0x1p30);
+  const T xc = is_double ? T(720) : T(100);
+  const rectify::delu<T> f(T(1), b, xc);
+  // Overflowing e^x, a subnormal result, ordinary values, one just below the overflow threshold
+  // of the kernel's test (a x > 700, float 80) and one above xc.
+  const std::vector<T> x = is_double ? std::vector<T>{712, -700, 1, 705, -3.5, 721, 0.25, 719}
+                                     : std::vector<T>{95, -81, 1, 85, -3.5, 101, 0.25, 99};
+  std::vector<T> y(x.size()), d(x.size());
+  rectify::forward(f, std::span<const T>(x), std::span<T>(y));
+  rectify::derivative(f, std::span<const T>(x), std::span<T>(d));
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const long double xl = x[i];
+    const long double want_y = x[i] > xc ? xl : std::expm1(xl) / b;
+    const long double want_d = x[i] > xc ? 1.0L : std::exp(xl) / b;
+    const double y_hi = double(want_y), d_hi = double(want_d);
+    INFO(variant_prefix() << "delu at x = " << x[i] << ": got " << y[i] << " and " << d[i]
+                          << ", want " << y_hi << " and " << d_hi);
+    CHECK(ulp_error<T>(y[i], y_hi, double(want_y - y_hi), 0.0) <= ulp_budget);
+    CHECK(ulp_error<T>(d[i], d_hi, double(want_d - d_hi), 0.0) <= ulp_budget);
   }
 }
 
